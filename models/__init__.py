@@ -1,0 +1,1 @@
+"""Data shared by every layer: settings, message models, enums and the SQLAlchemy tables."""

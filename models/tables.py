@@ -1,0 +1,1 @@
+"""Imports every table module so `Base.metadata` knows them all."""
