@@ -1,0 +1,1 @@
+"""Cell maps of every supported template family and layout generation, as data."""
