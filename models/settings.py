@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, fields
+import re
+from dataclasses import asdict, dataclass, fields
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 PREFIX = "MINERALS_"
 SETTINGS_FILE = "settings.json"
+SECRETS = frozenset({"smtp_password", "upload_secret", "temporal_api_key"})
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -17,6 +27,34 @@ class Settings:
 
     data_dir: str = ".minerals"
     database_url: str = ""  # default: SQLite under data_dir
+    # Temporal
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_tls_cert: str = ""  # client certificate (PEM path); TLS is on when set or temporal_tls is true
+    temporal_tls_key: str = ""
+    temporal_tls_ca: str = ""  # server root CA (PEM path), optional
+    temporal_tls: bool = False
+    temporal_api_key: str = ""
+    task_queue: str = "minerals"
+    temporal_ui_url: str = ""  # shown to staff; set by `minerals up`
+    # Email
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Responsible Minerals <minerals@localhost>"
+    mail_dir: str = ""  # where the capture server of `minerals up` stores messages; default data_dir/mail
+    # Links and files
+    upload_secret: str = ""  # HMAC key for upload links; `minerals up` generates one into settings.json
+    public_base_url: str = "http://127.0.0.1:8000"
+    file_store_dir: str = ""  # default data_dir/files
+    max_upload_bytes: int = 20 * 1024 * 1024
+    # Survey cadence defaults (durations like "14d", "36h", "2s")
+    reminder_every: str = "14d"
+    reminders: int = 3
+    escalation_after: str = "7d"
+    campaign_page_size: int = 500
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data dir."""
@@ -24,19 +62,94 @@ class Settings:
             return self.database_url
         return f"sqlite:///{Path(self.data_dir).resolve() / 'minerals.db'}"
 
+    def resolved_file_store_dir(self) -> Path:
+        """Where uploaded and generated files are stored."""
+        return Path(self.file_store_dir or Path(self.data_dir) / "files").resolve()
 
-def load_settings(**overrides: str) -> Settings:
+    def resolved_mail_dir(self) -> Path:
+        """Where captured mail is stored by the embedded SMTP server."""
+        return Path(self.mail_dir or Path(self.data_dir) / "mail").resolve()
+
+    def tls_enabled(self) -> bool:
+        """Whether the Temporal connection uses TLS."""
+        return self.temporal_tls or bool(self.temporal_tls_cert) or bool(self.temporal_api_key)
+
+    def reminder_interval(self) -> timedelta:
+        """The default reminder cadence as a duration."""
+        return parse_duration(self.reminder_every)
+
+    def escalation_delay(self) -> timedelta:
+        """The default wait between the last reminder and escalation."""
+        return parse_duration(self.escalation_after)
+
+    def public(self) -> dict[str, Any]:
+        """All settings with secrets masked: safe to print or log."""
+        return {k: ("***" if k in SECRETS and v else v) for k, v in asdict(self).items()}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.public().items())
+        return f"Settings({shown})"
+
+
+def parse_duration(text: str) -> timedelta:
+    """A duration such as `14d`, `36h`, `90m`, `2s`, `1w` or `500ms`."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; use a number and a unit, like 14d, 36h, 90m or 2s")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+def _coerce(name: str, kind: Any, raw: Any) -> Any:
+    """Convert a raw (usually string) value to the field's type, naming the variable on failure."""
+    kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    try:
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        return str(raw)
+    except (TypeError, ValueError):
+        shown = "***" if name in SECRETS else repr(raw)
+        wanted = {"int": "a whole number", "bool": "true or false"}.get(kind, "text")
+        raise SettingsError(f"{PREFIX}{name.upper()} must be {wanted}, got {shown}") from None
+
+
+def load_settings(**overrides: Any) -> Settings:
     """Settings from the data dir's settings file, then the environment, then explicit overrides."""
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     data_dir = overrides.get("data_dir") or os.environ.get(PREFIX + "DATA_DIR") or Settings.data_dir
     stored = Path(data_dir) / SETTINGS_FILE
     if stored.is_file():
-        values.update({k: str(v) for k, v in json.loads(stored.read_text()).items()})
-    names = {f.name for f in fields(Settings)}
-    for name in names:
+        try:
+            values.update(json.loads(stored.read_text()))
+        except (OSError, ValueError) as exc:
+            raise SettingsError(f"{stored} is not a readable settings file: {exc}") from None
+    types = {f.name: f.type for f in fields(Settings)}
+    for name in types:
         env = os.environ.get(PREFIX + name.upper())
         if env is not None:
             values[name] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
-    values["data_dir"] = data_dir
-    return Settings(**{k: v for k, v in values.items() if k in names})
+    values["data_dir"] = str(data_dir)
+    return Settings(**{k: _coerce(k, types[k], v) for k, v in values.items() if k in types})
+
+
+def save_settings(settings: Settings, **only: Any) -> Path:
+    """Write settings into the data dir's settings file (mode 0600, it may hold secrets)."""
+    path = Path(settings.data_dir) / SETTINGS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in asdict(settings).items() if k != "data_dir"}
+    data.update(only)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out, indent=2, sort_keys=True)
+    tmp.replace(path)
+    return path
