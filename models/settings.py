@@ -141,12 +141,16 @@ def load_settings(**overrides: Any) -> Settings:
     return Settings(**{k: _coerce(k, types[k], v) for k, v in values.items() if k in types})
 
 
-def save_settings(settings: Settings, **only: Any) -> Path:
-    """Write settings into the data dir's settings file (mode 0600, it may hold secrets)."""
-    path = Path(settings.data_dir) / SETTINGS_FILE
+def save_settings(data_dir: str | Path, **values: Any) -> Path:
+    """Merge `values` into the data dir's settings file (mode 0600, it may hold secrets)."""
+    path = Path(data_dir) / SETTINGS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {k: v for k, v in asdict(settings).items() if k != "data_dir"}
-    data.update(only)
+    names = {f.name for f in fields(Settings)} - {"data_dir"}
+    unknown = set(values) - names
+    if unknown:
+        raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
+    data: dict[str, Any] = json.loads(path.read_text()) if path.is_file() else {}
+    data.update(values)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
