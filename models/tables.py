@@ -1,1 +1,2 @@
 """Imports every table module so `Base.metadata` knows them all."""
+from models import audit, campaign, files, outbox, supplier, survey  # noqa: F401  (survey workflows)

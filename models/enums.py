@@ -1,0 +1,74 @@
+"""Domain vocabularies shared by tables, messages and workflows (sandbox-safe: stdlib only)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TemplateFamily(StrEnum):
+    """The RMI reporting template a campaign asks suppliers to fill."""
+
+    CMRT = "CMRT"
+    EMRT = "EMRT"
+    CRT = "CRT"
+    AMRT = "AMRT"
+
+
+class Stage(StrEnum):
+    """Where a survey case stands."""
+
+    PENDING = "pending"  # enrolled in a campaign, workflow not started yet
+    REQUESTED = "requested"
+    REMINDED = "reminded"
+    ESCALATED = "escalated"
+    OVERDUE = "overdue"
+    CHECKING = "checking"
+    FIX_REQUESTED = "fix-requested"
+    ASSESSING = "assessing"
+    ACCEPTED = "accepted"
+    RISK_FOUND = "risk-found"
+    EXEMPTED = "exempted"
+    CLOSED = "closed"
+
+    @property
+    def waiting(self) -> bool:
+        """True while the case waits for the supplier's (next) upload."""
+        return self in WAITING
+
+    @property
+    def final(self) -> bool:
+        """True when the case no longer accepts uploads until reopened."""
+        return self in FINAL
+
+
+WAITING = frozenset({Stage.REQUESTED, Stage.REMINDED, Stage.ESCALATED, Stage.OVERDUE, Stage.FIX_REQUESTED})
+FINAL = frozenset({Stage.ACCEPTED, Stage.RISK_FOUND, Stage.EXEMPTED, Stage.CLOSED})
+
+
+class CampaignStatus(StrEnum):
+    """Progress of a campaign's start-up."""
+
+    CREATED = "created"
+    STARTING = "starting"  # surveys are being started page by page
+    STARTED = "started"  # every survey has been started
+    CLOSED = "closed"
+
+
+class EmailKind(StrEnum):
+    """Kinds of email the system sends; each has a text and an HTML template per language."""
+
+    REQUEST = "request"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    FIX_REQUEST = "fix-request"
+    ACCEPTED = "accepted"
+    RISK_FOUND = "risk-found"
+
+
+class CheckStatus(StrEnum):
+    """Outcome of checking one uploaded template."""
+
+    PENDING = "pending"
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+    UNREADABLE = "unreadable"

@@ -1,0 +1,201 @@
+"""Pydantic inputs and outputs of the workflows, their signals, updates, queries and activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.enums import CheckStatus, EmailKind, Stage
+
+# Campaign names and supplier ids become parts of workflow ids.
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class Message(BaseModel):
+    """Base of every message: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cadence(Message):
+    """How often to remind and when to escalate; durations like `14d`, `36h`, `2s`."""
+
+    reminder_every: str = "14d"
+    reminders: int = Field(default=3, ge=0, le=50)
+    escalation_after: str = "7d"
+    reopen_window: str = "30d"  # how long a finished case still accepts `reopen`
+
+
+# --- survey workflow -------------------------------------------------------------------------------
+
+
+class SurveyInput(Message):
+    """Start of one supplier's survey in one campaign."""
+
+    survey_id: int  # the case row
+    campaign: str = Field(pattern=KEY_PATTERN)
+    supplier_id: str = Field(pattern=KEY_PATTERN)
+    due_at: dt.datetime
+    cadence: Cadence = Cadence()
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+
+
+class SubmitUpload(Message):
+    """Update: a stored file (never its bytes) offered as the supplier's answer."""
+
+    file_id: int = Field(gt=0)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int = Field(ge=0)
+    submitted_by: str = "supplier"
+
+
+class UploadOutcome(Message):
+    """Answer to an accepted upload: what the check found and where the case went."""
+
+    file_id: int
+    status: CheckStatus
+    issue_count: int
+    stage: Stage
+
+
+class ExtendDue(Message):
+    """Signal: move the due date."""
+
+    due_at: dt.datetime
+    actor: str
+    reason: str = ""
+
+
+class Exempt(Message):
+    """Signal: exempt the supplier from this survey."""
+
+    reason: str = Field(min_length=1)
+    actor: str
+
+
+class CloseCase(Message):
+    """Signal: close the case without an accepted answer."""
+
+    actor: str
+    reason: str = ""
+
+
+class Reopen(Message):
+    """Signal: reopen a finished case and ask again, optionally with a new due date."""
+
+    actor: str
+    reason: str = ""
+    due_at: dt.datetime | None = None
+
+
+class SurveyState(Message):
+    """Query: the live state of a survey."""
+
+    stage: Stage
+    due_at: dt.datetime
+    round: int  # 0 = first request, then one per fix request or reopen
+    reminders_sent: int
+    escalated: bool
+    last_file_id: int | None = None
+    issue_count: int | None = None
+    risk: str | None = None
+    finding_count: int | None = None
+    exempt_reason: str | None = None
+
+
+# --- survey activities -----------------------------------------------------------------------------
+
+
+class Transition(Message):
+    """A change of a case, written with its audit event in one transaction."""
+
+    survey_id: int
+    key: str  # workflow id + step: a retried activity writes it once
+    action: str  # e.g. "survey.reminded"
+    actor: str = "system"
+    stage: Stage
+    due_at: dt.datetime
+    reminders_sent: int = 0
+    fix_rounds: int = 0
+    risk: str | None = None
+    exempt_reason: str | None = None
+    last_file_id: int | None = None
+    note: str = ""
+
+
+class EmailRequest(Message):
+    """Send one email of a kind for a case, exactly once per `key`."""
+
+    survey_id: int
+    key: str  # workflow id + step
+    kind: EmailKind
+    due_at: dt.datetime
+    file_id: int | None = None  # the checked upload, for fix-request / accepted / risk-found
+    copy_owner: bool = False  # escalations also go to the internal owner
+
+
+class FileRef(Message):
+    """A stored file of a case, checked against its recorded sha256 and size."""
+
+    survey_id: int
+    file_id: int
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int
+    max_bytes: int
+
+
+class CheckOutcome(Message):
+    """What checking an upload found (the issues themselves stay in the database)."""
+
+    file_id: int
+    status: CheckStatus
+    issue_count: int
+    family: str | None = None
+    version: str | None = None
+
+
+class AssessOutcome(Message):
+    """What assessing a complete declaration found (findings stay in the database)."""
+
+    file_id: int
+    risk: str
+    finding_count: int
+
+
+# --- campaign workflow -----------------------------------------------------------------------------
+
+
+class CampaignInput(Message):
+    """Start (or continue) a campaign; `after` is the last survey row already started."""
+
+    campaign_id: int
+    name: str = Field(pattern=KEY_PATTERN)
+    page_size: int = Field(default=500, ge=1, le=2000)
+    after: int = 0
+    started: int = 0
+    pages: int = 0
+
+
+class SurveyPage(Message):
+    """Ask the campaign activity to start the next page of surveys."""
+
+    campaign_id: int
+    after: int
+    limit: int
+
+
+class PageResult(Message):
+    """How far a page got: surveys started and the last row id covered."""
+
+    started: int
+    last: int
+    done: bool
+
+
+class CampaignResult(Message):
+    """Final result of a campaign workflow's start-up."""
+
+    started: int
+    pages: int
