@@ -130,3 +130,8 @@ class Layout:
     scope_choices: tuple[str, ...] = ()
     # Company questions are required when any mineral needs this question (CMRT 6: Q3).
     company_required_with: str | None = "Q3"
+    # Dynamic layouts (EMRT 2, AMRT): the cells where the minerals in scope are chosen; question
+    # block row k then answers for the k-th chosen mineral in alphabetical order.
+    mineral_cells: tuple[str, ...] = ()
+    # Columns of the look-up sheet (fields of LookupEntry); None means the CMRT 6 `Smelter Look-up`.
+    lookup: TableLayout | None = None

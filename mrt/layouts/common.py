@@ -44,3 +44,44 @@ SMELTER_LIST = TableLayout("Smelter List", 4, 5, 2504, SMELTER_COLUMNS)
 PRODUCT_LIST = TableLayout(
     "Product List", 5, 6, 2505, (("number", "B"), ("name", "C"), ("comments", "D"))
 )
+
+# The file's own RMI Smelter Reference List (CMRT 5+, EMRT, CRT, AMRT 1.3): header row 4, data from 5.
+LOOKUP_TABLE = TableLayout(
+    "Smelter Look-up",
+    4,
+    5,
+    5000,
+    (
+        ("metal", "A"),
+        ("alias", "B"),
+        ("standard_name", "C"),
+        ("country", "D"),
+        ("smelter_id", "E"),
+        ("source", "F"),
+        ("street", "G"),
+        ("city", "H"),
+        ("state", "I"),
+    ),
+)
+
+# Titles in Declaration!D2 (English); translated titles keep the acronym in brackets.
+TITLES = {
+    "CMRT": "Conflict Minerals Reporting Template (CMRT)",
+    "EMRT": "Extended Mineral Reporting Template (EMRT)",
+    "CRT": "Cobalt Reporting Template (CRT)",
+    "AMRT": "Additional Minerals Reporting Template (AMRT)",
+}
+
+# Languages offered in Declaration!D3, as the list shows them, with their ISO 639-1 codes.
+LANGUAGES = {
+    "English": "en",
+    "中文 Chinese": "zh",
+    "日本語 Japanese": "ja",
+    "한국어 Korean": "ko",
+    "Français": "fr",
+    "Português": "pt",
+    "Deutsch": "de",
+    "Español": "es",
+    "Italiano": "it",
+    "Türkçe": "tr",
+}

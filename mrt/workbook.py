@@ -1,0 +1,186 @@
+"""Cell access over python-calamine: sheets loaded on demand, addressed like Excel ("D8")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from mrt.model import Unreadable
+
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+# Excel's built-in "read-only" protection of legacy files; public, not a secret.
+DEFAULT_PASSWORD = "VelvetSweatshop"  # noqa: S105
+_CELL = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def column_index(letters: str) -> int:
+    """0-based column index of column letters ("A" -> 0, "AB" -> 27)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def split_cell(cell: str) -> tuple[int, int]:
+    """0-based (row, column) of an A1-style reference."""
+    m = _CELL.match(cell)
+    if not m:
+        raise ValueError(f"not a cell reference: {cell!r}")
+    return int(m.group(2)) - 1, column_index(m.group(1))
+
+
+def text(value: object) -> str | None:
+    """A cell value as trimmed text, None when blank; whole floats lose their ".0"."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        out = "TRUE" if value else "FALSE"
+    elif isinstance(value, float):
+        out = str(int(value)) if value.is_integer() else repr(value)
+    elif isinstance(value, dt.datetime):
+        out = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    elif isinstance(value, dt.date | dt.time):
+        out = value.isoformat()
+    else:
+        out = str(value)
+    out = out.strip()
+    return out or None
+
+
+class Sheet:
+    """One sheet's values; rows and columns outside the stored range read as None."""
+
+    def __init__(self, name: str, rows: list[list[Any]], start: tuple[int, int]) -> None:
+        self.name = name
+        self.rows = rows
+        self.row0, self.col0 = start
+
+    @property
+    def last_row(self) -> int:
+        """1-based number of the last stored row (0 when empty)."""
+        return self.row0 + len(self.rows)
+
+    def at(self, row: int, col: int) -> Any:
+        """The raw value at 0-based (row, col), or None."""
+        r, c = row - self.row0, col - self.col0
+        if r < 0 or c < 0 or r >= len(self.rows):
+            return None
+        line = self.rows[r]
+        value = line[c] if c < len(line) else None
+        return None if value == "" else value
+
+    def raw(self, cell: str) -> Any:
+        """The raw value of an A1 cell, or None."""
+        return self.at(*split_cell(cell))
+
+    def value(self, cell: str) -> str | None:
+        """The trimmed text of an A1 cell, or None."""
+        return text(self.raw(cell))
+
+
+class Book:
+    """A workbook read with calamine; sheets are parsed once, when first asked for."""
+
+    def __init__(self, workbook: python_calamine.CalamineWorkbook, macro_enabled: bool = False) -> None:
+        self._wb = workbook
+        self._sheets: dict[str, Sheet | None] = {}
+        self.sheet_names: list[str] = list(workbook.sheet_names)
+        self.macro_enabled = macro_enabled
+
+    def sheet(self, name: str) -> Sheet | None:
+        """The named sheet, or None when the workbook has no such sheet."""
+        if name not in self._sheets:
+            if name not in self.sheet_names:
+                self._sheets[name] = None
+            else:
+                try:
+                    data = self._wb.get_sheet_by_name(name)
+                    rows = data.to_python(skip_empty_area=True)
+                except Exception as exc:  # calamine's XML, zip and encoding errors
+                    raise Unreadable(
+                        "not-a-spreadsheet", f"The sheet '{name}' could not be read ({type(exc).__name__})."
+                    ) from exc
+                row0, col0 = data.start or (0, 0)
+                self._sheets[name] = Sheet(name, rows, (row0, col0))
+        return self._sheets[name]
+
+
+def decrypt(data: bytes) -> bytes:
+    """Decrypt an OLE2 file protected with Excel's default password; other passwords are Unreadable."""
+    import msoffcrypto
+    from msoffcrypto.exceptions import DecryptionError, FileFormatError, InvalidKeyError
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        if not office.is_encrypted():
+            return data
+        office.load_key(password=DEFAULT_PASSWORD)
+        out = io.BytesIO()
+        office.decrypt(out)
+    except (InvalidKeyError, DecryptionError) as exc:
+        raise Unreadable(
+            "encrypted", "The file is protected with a password. Please send it without a password."
+        ) from exc
+    except (FileFormatError, ValueError, OSError, AssertionError) as exc:
+        raise Unreadable("not-a-spreadsheet", f"The file could not be opened as Excel: {exc}") from exc
+    return out.getvalue()
+
+
+def open_book(path: Path | str, macro_enabled: bool = False) -> Book:
+    """Open a workbook from disk (decrypting legacy default-password files in memory)."""
+    data = Path(path).read_bytes()
+    if data.startswith(OLE2_MAGIC):
+        data = decrypt(data)
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for every broken container
+        name = type(exc).__name__
+        if "Password" in name:
+            raise Unreadable(
+                "encrypted", "The file is protected with a password. Please send it without a password."
+            ) from exc
+        raise Unreadable("not-a-spreadsheet", f"The file could not be opened as Excel ({name}).") from exc
+    return Book(wb, macro_enabled)
+
+
+_DATE_FORMATS = (
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%Y%m%d",
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(raw: object) -> dt.date | None:
+    """A date from a cell: a date value, an Excel serial number, or text such as 02-May-2024."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:  # Excel's valid serial range
+            return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+        return None
+    value = text(raw)
+    if not value:
+        return None
+    value = re.sub(r"\s+", " ", value.split("T")[0].split(" 00:00")[0])
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
