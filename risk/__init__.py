@@ -1,1 +1,48 @@
-"""risk package."""
+"""Smelter registry and risk assessment: from a declaration to findings.
+
+Stable API (the survey workflow's assess activity calls exactly these):
+
+    from risk import assess, load_registry, Registry
+
+    registry = load_registry(session, as_of)          # from the database, statuses as of a date
+    registry = Registry.from_lookup(decl.lookup)      # or from the file's own look-up (statuses unknown)
+    result = assess(decl, registry, as_of=None)       # -> Assessment
+    result.risk                                       # "high" | "medium" | "low" | "none"
+    result.smelters                                   # [SmelterResult]: matched_id, match, score, rmap_status
+    result.findings                                   # [Finding]: code, severity, metal, smelter_id, message,
+                                                      #   evidence sheet / cell / value
+    result.to_dict()                                  # JSON-ready
+
+`import_file(session, path, as_of)` stores a Smelter Look-up, an RMI facility list or the CFSI v2->v3
+id map in one transaction; `candidates(registry, text, metal)` lists the closest facilities for a name.
+Severities, covered countries, status words and match bands are in `RiskConfig` (JSON-overridable).
+"""
+
+from risk.assess import Assessment, SmelterResult, assess
+from risk.config import RiskConfig, load_risk_config
+from risk.matching import Candidate, Match, candidates, match_row
+from risk.registry import Facility, Registry, Status
+from risk.rules import Finding
+from risk.sources import SourceError
+from risk.store import ImportResult, import_file, import_history, load_registry
+
+__all__ = [
+    "Assessment",
+    "Candidate",
+    "Facility",
+    "Finding",
+    "ImportResult",
+    "Match",
+    "Registry",
+    "RiskConfig",
+    "SmelterResult",
+    "SourceError",
+    "Status",
+    "assess",
+    "candidates",
+    "import_file",
+    "import_history",
+    "load_registry",
+    "load_risk_config",
+    "match_row",
+]

@@ -1,0 +1,138 @@
+"""Resolve a declared smelter row to a registry facility: by id, then alias, then fuzzy name + country."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from mrt.model import NOT_IDENTIFIED, NOT_LISTED, SmelterRow
+from risk.config import RiskConfig
+from risk.normalize import country_key, exact_key, metal_name, name_key
+from risk.registry import SPECIAL, Registry
+
+Method = Literal["id", "alias", "name", "none"]
+COUNTRY_PENALTY = 10.0  # ranking only: a same-named facility in the declared country goes first
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A facility that a text may name, with its fuzzy score (0-100)."""
+
+    smelter_id: str
+    name: str
+    metal: str
+    country: str | None
+    score: float
+    country_agrees: bool | None = None  # None when either side gives no country
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a declared row resolved: method, facility, score, and whether a person must confirm it."""
+
+    method: Method
+    matched_id: str | None = None
+    score: float = 0.0
+    review: bool = False
+    gap: bool = False  # "Smelter not yet identified": a data gap, never a match
+    note: str | None = None  # why it needs review or did not match
+    candidates: tuple[Candidate, ...] = ()
+
+
+def match_row(registry: Registry, row: SmelterRow, config: RiskConfig | None = None) -> Match:
+    """The best resolution of one Smelter List row, trying id, alias, then name in that order."""
+    config = config or RiskConfig()
+    metal = metal_name(row.metal)
+    lookup = exact_key(row.lookup or "")
+    if lookup == exact_key(NOT_IDENTIFIED):
+        return Match("none", gap=True, note="the supplier has not yet identified this smelter")
+    note = None
+    for typed in dict.fromkeys(t for t in (row.id_input, row.smelter_id) if t):
+        cid = registry.resolve_id(typed)
+        if cid is None:
+            note = f"smelter id {typed} is not in the registry"
+            continue
+        facility = registry.facilities[cid]
+        if metal is None or facility.metal == metal:
+            return Match("id", cid, 100.0)
+        note = f"smelter id {typed} is a {facility.metal} facility, the row says {metal}"
+    texts = [t for t in (row.lookup, row.name) if t and exact_key(t) not in SPECIAL]
+    metals = [metal] if metal else sorted(registry.by_name)
+    for text in texts:
+        for m in metals:
+            cid = registry.by_alias.get((m, exact_key(text)))
+            if cid:
+                return Match("alias", cid, 100.0)
+    best: Match | None = None
+    for text in texts:
+        found = name_match(registry, text, metal, row.country, config)
+        if best is None or found.score > best.score:
+            best = found
+    if best is None:
+        reason = "no smelter id or name given" if lookup != exact_key(NOT_LISTED) else "not listed"
+        return Match("none", note=note or reason)
+    if note and best.method == "name":
+        return Match("name", best.matched_id, best.score, True, note=note, candidates=best.candidates)
+    return (
+        best if best.method != "none" else Match("none", note=note or best.note, candidates=best.candidates)
+    )
+
+
+def name_match(
+    registry: Registry, text: str, metal: str | None, country: str | None, config: RiskConfig
+) -> Match:
+    """Fuzzy match of a name within a metal, banded: auto-accept, review, or none."""
+    found = candidates(registry, text, metal, country, limit=3)
+    if not found or found[0].score < config.review_score:
+        return Match("none", note=f"no registry name is close to {text!r}", candidates=tuple(found))
+    best = found[0]
+    margin = best.score - found[1].score if len(found) > 1 else best.score
+    reasons = []
+    if best.score < config.auto_score:
+        reasons.append(f"name score {best.score:.0f} is below {config.auto_score:.0f}")
+    if margin < config.auto_margin:
+        reasons.append(f"{found[1].smelter_id} scores within {margin:.0f} points")
+    if best.country_agrees is False:
+        reasons.append(f"the registry places it in {best.country}, the row says {country}")
+    return Match(
+        "name",
+        best.smelter_id,
+        round(best.score, 1),
+        review=bool(reasons),
+        note="; ".join(reasons) or None,
+        candidates=tuple(found),
+    )
+
+
+def candidates(
+    registry: Registry,
+    text: str,
+    metal: str | None = None,
+    country: str | None = None,
+    limit: int = 5,
+) -> list[Candidate]:
+    """The facilities whose names are closest to `text` (within `metal` when given), best first."""
+    key = name_key(text)
+    if not key:
+        return []
+    wanted = country_key(country)
+    metal = metal_name(metal)
+    scores: dict[str, float] = {}
+    for m in [metal] if metal else sorted(registry.names):
+        choices = registry.names.get(m, [])
+        hits = process.extract(key, choices, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=50)
+        for _choice, score, index in hits:
+            for cid in registry.name_ids[m][index]:
+                scores[cid] = max(scores.get(cid, 0.0), float(score))
+    found = []
+    for cid, score in scores.items():
+        facility = registry.facilities[cid]
+        have = country_key(facility.country)
+        agrees = None if wanted is None or have is None else wanted == have
+        found.append(Candidate(cid, facility.name, facility.metal, facility.country, score, agrees))
+    found.sort(
+        key=lambda c: (c.score - (COUNTRY_PENALTY if c.country_agrees is False else 0), c.score), reverse=True
+    )
+    return found[:limit]

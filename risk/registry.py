@@ -1,0 +1,123 @@
+"""In-memory smelter registry for one as-of date: facilities, aliases, old ids and RMAP statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry
+from risk.normalize import exact_key, metal_name, name_key
+
+CID = re.compile(r"^CID\d{6}$")
+V2_ID = re.compile(r"^\d[A-Z]{3}\d{3}$")  # CFSI v2: metal digit, ISO3 country, number
+SPECIAL = frozenset({exact_key(NOT_LISTED), exact_key(NOT_IDENTIFIED)})
+
+
+@dataclass(frozen=True)
+class Facility:
+    """One smelter or refiner as RMI lists it."""
+
+    smelter_id: str
+    metal: str
+    name: str
+    country: str | None = None
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Status:
+    """A facility's RMAP status as one imported list stated it on its as-of date."""
+
+    status: str  # status code, see risk.config.STATUSES
+    as_of: dt.date
+    raw: str | None = None  # the list's own word
+    last_audit: dt.date | None = None
+    cycle_days: int | None = None
+
+    def expired(self, on: dt.date) -> bool:
+        """True when the last audit plus its cycle ended before `on`."""
+        if self.last_audit is None or self.cycle_days is None:
+            return False
+        return self.last_audit + dt.timedelta(days=self.cycle_days) < on
+
+
+@dataclass
+class Registry:
+    """Facilities indexed for matching; statuses as of one date (none when seeded from a look-up)."""
+
+    facilities: dict[str, Facility] = field(default_factory=dict)
+    statuses: dict[str, Status] = field(default_factory=dict)
+    legacy_ids: dict[str, str] = field(default_factory=dict)  # v2 id -> CID
+    as_of: dt.date | None = None
+    source: str = "database"  # database | lookup
+    has_statuses: bool = False  # a status list was imported on or before as_of
+
+    def __post_init__(self) -> None:
+        self.by_alias: dict[tuple[str, str], str] = {}
+        self.by_name: dict[str, dict[str, set[str]]] = {}  # metal -> name key -> ids
+        for facility in self.facilities.values():
+            self._index(facility)
+        self.names: dict[str, list[str]] = {m: list(keys) for m, keys in self.by_name.items()}
+        self.name_ids: dict[str, list[set[str]]] = {
+            m: list(keys.values()) for m, keys in self.by_name.items()
+        }
+
+    def _index(self, facility: Facility) -> None:
+        for text in (facility.name, *facility.aliases):
+            if not text:
+                continue
+            self.by_alias.setdefault((facility.metal, exact_key(text)), facility.smelter_id)
+            keys = self.by_name.setdefault(facility.metal, {})
+            keys.setdefault(name_key(text), set()).add(facility.smelter_id)
+
+    @classmethod
+    def from_lookup(cls, entries: Iterable[LookupEntry], as_of: dt.date | None = None) -> Registry:
+        """A registry seeded from a template's own Smelter Look-up; statuses are unknown."""
+        return cls(facilities=facilities_from_lookup(entries), as_of=as_of, source="lookup")
+
+    def resolve_id(self, smelter_id: str | None) -> str | None:
+        """The current CID for a CID or an old v2 id, as typed; None when not a known id."""
+        if not smelter_id:
+            return None
+        text = smelter_id.strip().upper()
+        if text in self.facilities:
+            return text
+        return self.legacy_ids.get(text)
+
+    def status(self, smelter_id: str) -> Status | None:
+        """The facility's status on the registry's as-of date, None when no list states one."""
+        return self.statuses.get(smelter_id)
+
+    def __len__(self) -> int:
+        return len(self.facilities)
+
+
+def facilities_from_lookup(entries: Iterable[LookupEntry]) -> dict[str, Facility]:
+    """Group look-up rows by CID into facilities with their aliases; special rows are skipped."""
+    grouped: dict[str, tuple[LookupEntry, list[str]]] = {}
+    for entry in entries:
+        cid = (entry.smelter_id or "").strip().upper()
+        metal = metal_name(entry.metal)
+        if not CID.match(cid) or metal is None or exact_key(entry.alias or "") in SPECIAL:
+            continue
+        first, aliases = grouped.setdefault(cid, (entry, []))
+        if entry.alias and entry.alias not in aliases and entry.alias != first.standard_name:
+            aliases.append(entry.alias)
+    return {
+        cid: Facility(
+            smelter_id=cid,
+            metal=metal_name(e.metal) or e.metal,
+            name=e.standard_name or e.alias,
+            country=e.country,
+            street=e.street,
+            city=e.city,
+            state=e.state,
+            aliases=tuple(aliases),
+        )
+        for cid, (e, aliases) in grouped.items()
+    }
