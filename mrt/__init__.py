@@ -1,6 +1,7 @@
 """Minerals Reporting Templates: read any CMRT/EMRT/CRT/AMRT file into a `Declaration`, and check it."""
 
 from mrt.model import Declaration, Field, Issue, LookupEntry, MineRow, ProductRow, SmelterRow, Unreadable
+from mrt.reader import read as read
 
 __all__ = [
     "Declaration",

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 from mrt.detect import identify
+from mrt.gate import Limits, inspect
+from mrt.isolation import ParsePool, default_pool
 from mrt.layout import Layout, TableLayout
 from mrt.layouts.common import LOOKUP_TABLE
 from mrt.model import (
@@ -170,8 +172,7 @@ def _answers(decl: Declaration, sheet: Sheet | None) -> None:
     layout, name = decl.layout, decl.layout.declaration_sheet
     for q in layout.questions:
         decl.mineral_answers[q.key] = {
-            mineral: _field(sheet, name, cell)
-            for cell, mineral in zip(q.cells, decl.minerals, strict=False)
+            mineral: _field(sheet, name, cell) for cell, mineral in zip(q.cells, decl.minerals, strict=False)
         }
     for cq in layout.company_questions:
         if cq.per_mineral:
@@ -220,3 +221,7 @@ def read_file(path: Path | str, macro_enabled: bool = False) -> Declaration:
     return read_book(open_book(path, macro_enabled))
 
 
+def read(path: Path | str, *, pool: ParsePool | None = None, limits: Limits | None = None) -> Declaration:
+    """Read an untrusted upload: stdlib gate first, then the parse in a warm, memory-limited child."""
+    report = inspect(path, limits)
+    return (pool or default_pool()).call(read_file, str(path), report.macro_enabled)

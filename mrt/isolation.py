@@ -1,0 +1,155 @@
+"""A warm pool of parse processes with a memory limit and a timeout; a dying child costs one file."""
+
+from __future__ import annotations
+
+import atexit
+import queue
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from mrt.model import Unreadable
+
+T = TypeVar("T")
+_CHILD = "import sys; from mrt.isolation import serve; serve(int(sys.argv[1]), int(sys.argv[2]))"
+
+
+def _serve(conn: Connection, memory_limit: int) -> None:
+    """Child loop: run one call at a time and send back ("ok", result) or an error."""
+    import resource
+
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    import mrt.reader  # noqa: F401  (warm the imports once, before the first file)
+
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[Any, ...] = ("ok", fn(*args))
+        except Unreadable as exc:
+            reply = ("unreadable", exc.code, exc.message)
+        except MemoryError:
+            reply = ("unreadable", "too-large", "Reading the file needs more memory than allowed.")
+        except Exception as exc:  # any other parser failure becomes a verdict, not a crash
+            reply = ("unreadable", "parser-crashed", f"The file could not be parsed ({type(exc).__name__}).")
+        try:
+            conn.send(reply)
+        except Exception:  # an unpicklable result: report it instead of dying silently
+            conn.send(("unreadable", "parser-crashed", "The parse result could not be returned."))
+
+
+class _Worker:
+    """One child: a fresh interpreter (never a fork of a threaded parent) on a socket pair."""
+
+    def __init__(self, memory_limit: int) -> None:
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD, str(theirs.fileno()), str(memory_limit)],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+            )
+        self.conn = Connection(ours.detach())
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(5)
+
+
+class ParsePool:
+    """Child processes kept warm for parsing untrusted files; thread-safe, replaces dead children."""
+
+    def __init__(self, size: int = 2, memory_limit: int = 1024 * 1024 * 1024, timeout: float = 30.0) -> None:
+        self.size = size
+        self.memory_limit = memory_limit
+        self.timeout = timeout
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._slots = threading.Semaphore(size)
+        self._closed = False
+
+    def warm(self) -> None:
+        """Start every child now, so the first reads do not pay the start-up."""
+        workers = [self._acquire() for _ in range(self.size)]
+        for w in workers:
+            self._release(w)
+        for _ in workers:
+            self.call(int, "0")  # returns once a child has finished its imports
+
+    def _acquire(self) -> _Worker:
+        self._slots.acquire()
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            try:
+                return _Worker(self.memory_limit)
+            except BaseException:
+                self._slots.release()
+                raise
+
+    def _release(self, worker: _Worker) -> None:
+        self._idle.put(worker)
+        self._slots.release()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.stop()
+        self._slots.release()
+
+    def call(self, fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        """Run fn(*args) in a child; Unreadable("timeout"/"parser-crashed") when the child fails."""
+        if self._closed:
+            raise RuntimeError("the parse pool is closed")
+        worker = self._acquire()
+        try:
+            worker.conn.send((fn, args))
+            if not worker.conn.poll(self.timeout if timeout is None else timeout):
+                self._discard(worker)
+                raise Unreadable("timeout", "Reading the file took too long; it was stopped.")
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._discard(worker)
+            code = worker.process.returncode
+            raise Unreadable(
+                "parser-crashed", f"The spreadsheet parser stopped on this file (exit code {code})."
+            ) from exc
+        self._release(worker)
+        if reply[0] == "ok":
+            return reply[1]  # type: ignore[no-any-return]
+        raise Unreadable(reply[1], reply[2])
+
+    def close(self) -> None:
+        """Stop every idle child."""
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
+
+
+_default: ParsePool | None = None
+_default_lock = threading.Lock()
+
+
+def default_pool() -> ParsePool:
+    """The process-wide pool, created on first use and stopped at exit."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = ParsePool()
+            atexit.register(_default.close)
+        return _default
+
+
+def serve(fd: int, memory_limit: int) -> None:
+    """Entry point of a child process: serve calls on the inherited socket until it closes."""
+    _serve(Connection(fd), memory_limit)

@@ -1,0 +1,167 @@
+"""Hostile uploads, generated here: each ends in a clear Unreadable or a declaration, never a crash."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from mrt.isolation import ParsePool
+from mrt.layouts import cmrt6
+from mrt.model import Unreadable
+from mrt.reader import read, read_file
+from mrt.writer import Filling, write_template
+
+INJECTION = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ParsePool]:
+    p = ParsePool(size=1, memory_limit=1024**3, timeout=30)
+    yield p
+    p.close()
+
+
+def _template(tmp_path: Path, name: str = "ok.xlsx", company: str = "Example Co") -> Path:
+    path = tmp_path / name
+    filling = Filling(version="6.5", company={"name": company}, smelters=[{"metal": "Tin", "lookup": "X"}])
+    write_template(cmrt6.LAYOUT, filling, path)
+    return path
+
+
+def _rezip(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
+    """Copy an xlsx, replacing or adding members."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename not in replace:
+                zout.writestr(info, zin.read(info))
+        for name, data in replace.items():
+            zout.writestr(name, data)
+    return target
+
+
+def _sheet_member(path: Path, sheet: str) -> str:
+    index = openpyxl.load_workbook(path, read_only=True).sheetnames.index(sheet) + 1
+    return f"xl/worksheets/sheet{index}.xml"
+
+
+def _code(path: Path, pool: ParsePool) -> str:
+    with pytest.raises(Unreadable) as info:
+        read(path, pool=pool)
+    assert info.value.message  # always something to tell the supplier
+    return info.value.code
+
+
+def test_plain_text_and_empty_files_are_not_spreadsheets(tmp_path: Path, pool: ParsePool) -> None:
+    (tmp_path / "a.xlsx").write_text("Company;Tin;Yes\n")
+    (tmp_path / "b.xlsx").write_bytes(b"")
+    assert _code(tmp_path / "a.xlsx", pool) == "not-a-spreadsheet"
+    assert _code(tmp_path / "b.xlsx", pool) == "not-a-spreadsheet"
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path, pool: ParsePool) -> None:
+    path = tmp_path / "notes.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("notes.txt", "hello")
+    assert _code(path, pool) == "not-a-spreadsheet"
+
+
+def test_highly_compressed_member_is_a_zip_bomb(tmp_path: Path, pool: ParsePool) -> None:
+    base = _template(tmp_path)
+    bomb = _rezip(base, tmp_path / "bomb.xlsx", {"xl/media/blank.xml": b" " * (4 * 1024 * 1024)})
+    assert _code(bomb, pool) == "zip-bomb"
+
+
+def test_thousands_of_members_is_a_zip_bomb(tmp_path: Path, pool: ParsePool) -> None:
+    base = _template(tmp_path)
+    many = {f"xl/media/p{i}.bin": b"x" for i in range(2100)}
+    assert _code(_rezip(base, tmp_path / "many.xlsx", many), pool) == "zip-bomb"
+
+
+def test_xml_entity_bomb_is_refused(tmp_path: Path, pool: ParsePool) -> None:
+    lol = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        b"<si><t>&lol2;</t></si></sst>"
+    )
+    base = _template(tmp_path)
+    assert _code(_rezip(base, tmp_path / "lol.xlsx", {"xl/sharedStrings.xml": lol}), pool) == "xml-entities"
+
+
+def test_truncated_file(tmp_path: Path, pool: ParsePool) -> None:
+    data = _template(tmp_path).read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    assert _code(tmp_path / "cut.xlsx", pool) == "truncated"
+
+
+def test_hundred_megabyte_file_is_too_large(tmp_path: Path, pool: ParsePool) -> None:
+    path = tmp_path / "huge.xlsx"
+    with path.open("wb") as f:
+        f.write(b"PK\x03\x04")
+        f.truncate(100 * 1024 * 1024)  # sparse: costs no disk or time
+    assert _code(path, pool) == "too-large"
+
+
+def test_whole_grid_sheet_is_refused_before_the_parser(tmp_path: Path, pool: ParsePool) -> None:
+    base = _template(tmp_path)
+    member = _sheet_member(base, "Smelter List")
+    with zipfile.ZipFile(base) as z:
+        xml = z.read(member)
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    grid = _rezip(base, tmp_path / "grid.xlsx", {member: xml.replace(b"</sheetData>", far)})
+    assert _code(grid, pool) == "too-large"
+    # Past the gate, the parser itself dies on this file: the pool reports it and keeps serving.
+    with pytest.raises(Unreadable) as info:
+        pool.call(read_file, str(grid))
+    assert info.value.code in ("parser-crashed", "too-large")
+    assert read(base, pool=pool).company["name"].value == "Example Co"
+
+
+def test_password_protected_file_is_encrypted(tmp_path: Path, pool: ParsePool) -> None:
+    out = tmp_path / "secret.xlsx"
+    with _template(tmp_path).open("rb") as plain, out.open("wb") as target:
+        OOXMLFile(plain).encrypt("not-the-default", target)
+    assert _code(out, pool) == "encrypted"
+
+
+def test_default_password_file_is_decrypted(tmp_path: Path, pool: ParsePool) -> None:
+    out = tmp_path / "velvet.xlsx"
+    with _template(tmp_path).open("rb") as plain, out.open("wb") as target:
+        OOXMLFile(plain).encrypt("VelvetSweatshop", target)
+    decl = read(out, pool=pool)
+    assert (decl.family, decl.version, decl.company["name"].value) == ("CMRT", "6.5", "Example Co")
+
+
+def test_macro_enabled_workbook_is_read_and_flagged(tmp_path: Path, pool: ParsePool) -> None:
+    base = _template(tmp_path)
+    xlsm = _rezip(base, tmp_path / "macro.xlsm", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run"})
+    assert read(xlsm, pool=pool).macro_enabled is True
+    assert read(base, pool=pool).macro_enabled is False
+
+
+def test_formula_injection_text_stays_text(tmp_path: Path, pool: ParsePool) -> None:
+    path = _template(tmp_path, company=INJECTION)
+    decl = read(path, pool=pool)
+    assert decl.company["name"].value == INJECTION
+    again = io.BytesIO()
+    write_template(cmrt6.LAYOUT, Filling(version="6.5", company={"name": decl.company["name"].value}), again)
+    cell = openpyxl.load_workbook(io.BytesIO(again.getvalue()))["Declaration"]["D8"]
+    assert (cell.data_type, cell.value) == ("s", INJECTION)
+
+
+def test_child_crash_and_hang_cost_one_call(pool: ParsePool) -> None:
+    with pytest.raises(Unreadable) as crashed:
+        pool.call(os.abort)
+    assert crashed.value.code == "parser-crashed"
+    with pytest.raises(Unreadable) as hung:
+        pool.call(time.sleep, 60, timeout=0.5)
+    assert hung.value.code == "timeout"
+    assert pool.call(int, "7") == 7
