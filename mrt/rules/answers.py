@@ -1,0 +1,94 @@
+"""Answer access and the Checker's gates: which questions a mineral needs, and which count as answered."""
+
+from __future__ import annotations
+
+from mrt.layout import CompanyQuestion, MineralQuestion
+from mrt.model import Declaration, Field
+from mrt.rules.values import canonical, same_answer
+
+
+def mineral_cell(declaration: Declaration, question: MineralQuestion, mineral: str) -> str | None:
+    """The answer cell of `question` for `mineral`, from the layout."""
+    minerals = declaration.minerals or list(declaration.layout.minerals)
+    if mineral in minerals and minerals.index(mineral) < len(question.cells):
+        return question.cells[minerals.index(mineral)]
+    return None
+
+
+def answer_field(declaration: Declaration, question: MineralQuestion, mineral: str) -> Field:
+    """The answer cell as read, or a blank cell at the layout's address when the reader had none."""
+    found = declaration.mineral_answers.get(question.key, {}).get(mineral)
+    if found is not None:
+        return found
+    sheet = declaration.layout.declaration_sheet
+    return Field(sheet, mineral_cell(declaration, question, mineral) or "", None)
+
+
+def company_field(declaration: Declaration, key: str) -> Field | None:
+    """A company-block cell as read, or a blank cell at the layout's address."""
+    found = declaration.company.get(key)
+    if found is not None:
+        return found
+    for spec in declaration.layout.company:
+        if spec.key == key:
+            return Field(declaration.layout.declaration_sheet, spec.cell, None)
+    return None
+
+
+def company_answer_field(declaration: Declaration, question: CompanyQuestion, key: str, cell: str) -> Field:
+    """A company question's answer cell as read, or blank at `cell`."""
+    found = declaration.company_answers.get(key)
+    return found if found is not None else Field(declaration.layout.declaration_sheet, cell, None)
+
+
+def question(declaration: Declaration, key: str) -> MineralQuestion | None:
+    """The per-mineral question with this key in the declaration's layout."""
+    return next((q for q in declaration.layout.questions if q.key == key), None)
+
+
+def effective(declaration: Declaration, key: str, mineral: str) -> str | None:
+    """The answer as the Checker sees it: blank unless every question it depends on is answered past its
+    gate (the Checker reads Q2 only when Q1 is answered, Q3 only when Q1 and Q2 are)."""
+    q = question(declaration, key)
+    if q is None:
+        return None
+    f = answer_field(declaration, q, mineral)
+    if f.value is None:
+        return None
+    for gate in q.unless:
+        upstream = effective(declaration, gate.key, mineral)
+        if upstream is None or any(same_answer(upstream, v) for v in gate.values):
+            return None
+    return canonical(f.value, f.raw, q.choices) or f.value
+
+
+def needed(declaration: Declaration, key: str, mineral: str) -> bool:
+    """True when the template requires question `key` for `mineral` (no gate closes it)."""
+    q = question(declaration, key)
+    if q is None or not q.required:
+        return False
+    for gate in q.unless:
+        upstream = effective(declaration, gate.key, mineral)
+        if any(same_answer(upstream, v) for v in gate.values):
+            return False
+    return True
+
+
+def scope_key(declaration: Declaration) -> str | None:
+    """The question whose requirement puts a mineral in scope (CMRT 6: Q3) for company questions and
+    the Smelter List; None when the layout has no gated question (every mineral is in scope)."""
+    layout = declaration.layout
+    if layout.company_required_with and question(declaration, layout.company_required_with):
+        return layout.company_required_with
+    return next((q.key for q in layout.questions if q.unless), None)
+
+
+def in_scope(declaration: Declaration, mineral: str) -> bool:
+    """True when the template requires smelters and the company questions for this mineral."""
+    key = scope_key(declaration)
+    return True if key is None else needed(declaration, key, mineral)
+
+
+def minerals(declaration: Declaration) -> list[str]:
+    """The minerals the declaration answers for, in the template's order."""
+    return list(declaration.minerals or declaration.layout.minerals)

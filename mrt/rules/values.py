@@ -1,0 +1,82 @@
+"""Value tests shared by the rules: answer matching, placeholders, emails, whitespace, formula text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_NOT_KEY = re.compile(r"[^\w%]+")
+# Spellings seen in real files or older template lists, keyed like `answer_key`.
+_VARIANTS = {
+    "yes100%": "100%",  # CMRT 3.x Q5
+    "1": "100%",  # a "100%" cell stored as the number 1
+    "100": "100%",
+}
+_PLACEHOLDERS = {
+    "",  # only punctuation: "-", "--", "?", "."
+    "na",
+    "nil",
+    "none",
+    "tbd",
+    "tba",
+    "tbc",
+    "same",
+    "sameasabove",
+    "asabove",
+    "x",
+    "xx",
+    "xxx",
+    "unknown",
+    "notapplicable",
+}
+_ADDRESS_PART = r"[^\s@,;:<>()\[\]\"']+"
+_EMAIL = re.compile(rf"^{_ADDRESS_PART}@(?:[^\s@,;:<>()\[\]\"'.]+\.)+[^\s@,;:<>()\[\]\"'.]{{2,}}$")
+_EMAIL_SEPARATORS = re.compile(r"[;,\s/]+")
+_PHONE_LIKE = re.compile(r"^[+\-][\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d+)?$", re.IGNORECASE)
+CID = re.compile(r"^CID\d{6}$")
+
+
+def answer_key(text: str) -> str:
+    """Comparison key of an answer: case, spacing, punctuation and brackets ignored."""
+    return _NOT_KEY.sub("", text.casefold()).replace("_", "")
+
+
+def canonical(value: str | None, raw: object, choices: Iterable[str]) -> str | None:
+    """The allowed answer that `value` means, or None when it matches none of `choices`."""
+    if value is None:
+        return None
+    by_key = {answer_key(c): c for c in choices}
+    number = isinstance(raw, int | float) and not isinstance(raw, bool)
+    key = "1" if number and raw == 1 else answer_key(value)
+    if key in by_key:
+        return by_key[key]
+    return by_key.get(_VARIANTS.get(key, key))
+
+
+def same_answer(a: str | None, b: str) -> bool:
+    """True when answer `a` is `b`, spelling aside."""
+    return a is not None and answer_key(a) == answer_key(b)
+
+
+def is_placeholder(value: str | None) -> bool:
+    """True for fillers such as "same", "N/A", "-" or "TBD" typed instead of a real answer."""
+    return value is not None and answer_key(value) in _PLACEHOLDERS
+
+
+def is_email(value: str) -> bool:
+    """True when every address in `value` (separated by ';', ',' or spaces) is well formed."""
+    parts = [p for p in _EMAIL_SEPARATORS.split(value) if p]
+    return bool(parts) and all(_EMAIL.match(p) for p in parts)
+
+
+def has_whitespace_damage(raw: object) -> bool:
+    """True when text carries tabs or leading/trailing spaces that the template does not expect."""
+    return isinstance(raw, str) and raw.strip() != "" and (raw != raw.strip() or "\t" in raw)
+
+
+def looks_like_formula(value: str | None) -> bool:
+    """True for text that a spreadsheet would run as a formula (=, @, or +/- not a phone number)."""
+    if value is None or len(value) < 2:
+        return False
+    first = value[0]
+    return first in "=@" or (first in "+-" and not _PHONE_LIKE.match(value))
