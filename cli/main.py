@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import suppliers
+from cli import campaign, cases, outbox, suppliers, up
 
 app = typer.Typer(
     help="Responsible Minerals Workflows: supplier surveys, template checks and smelter risk.",
@@ -13,6 +13,12 @@ app = typer.Typer(
 )
 
 app.add_typer(suppliers.app, name="suppliers")
+app.command("check")(check.check_command)
+app.add_typer(campaign.app, name="campaign")
+app.add_typer(cases.app, name="cases")
+app.command("outbox")(outbox.outbox)
+app.command("up")(up.up)
+app.command("worker")(up.worker)
 
 
 @app.callback()

@@ -1,0 +1,196 @@
+"""`minerals cases`: list and inspect survey cases; staff actions on one case."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from temporalio.service import RPCError
+
+from cli.case_view import case_detail, case_query, case_row
+from cli.context import DataDir, fail, out, run, sessions, settings_for
+from cli.enrol import parse_due
+from models.campaign import Campaign
+from models.enums import Stage
+from models.messages import CloseCase, Exempt, ExtendDue, Reopen
+from models.settings import Settings
+from models.survey import Survey
+from worker.client import connect
+from workflows import SurveyWorkflow
+
+app = typer.Typer(help="Survey cases: list, show, submit a file, staff actions.", no_args_is_help=True)
+
+CaseId = Annotated[int, typer.Argument(help="Case number (see `minerals cases list`).", min=1)]
+Reason = Annotated[str, typer.Option("--reason", help="Why; kept in the audit trail.")]
+By = Annotated[str, typer.Option("--by", help="Who acts (kept in the audit trail).")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _me() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "staff"
+
+
+@app.command("list")
+def list_(
+    campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
+    status: Annotated[Stage | None, typer.Option("--status", help="Only cases in this stage.")] = None,
+    as_json: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """List cases with their stage, due date and reminders."""
+    factory = sessions(settings_for(data_dir))
+    query = case_query()
+    if campaign is not None:
+        query = query.where(Campaign.name == campaign)
+    if status is not None:
+        query = query.where(Survey.stage == status.value)
+    with factory() as session:
+        if (
+            campaign is not None
+            and session.scalar(select(Campaign.id).where(Campaign.name == campaign)) is None
+        ):
+            fail(f"no campaign named {campaign!r}", 2)
+        rows = [case_row(*r) for r in session.execute(query).tuples()]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table()
+    for column in ("case", "campaign", "supplier", "stage", "due", "reminders", "risk"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["campaign"],
+            f"{r['supplier_id']} {r['supplier']}",
+            r["stage"],
+            (r["due_at"] or "")[:16],
+            str(r["reminders_sent"]),
+            r["risk"] or "",
+        )
+    out.print(table)
+    out.print(f"{len(rows)} case(s)")
+
+
+def _detail(settings: Settings, case: int) -> dict[str, Any]:
+    with sessions(settings)() as session:
+        detail = case_detail(session, case)
+    if detail is None:
+        fail(f"no case {case}; see `minerals cases list`", 2)
+    return detail
+
+
+@app.command()
+def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
+    """Stage, history, files and their issues, findings and emails of one case."""
+    detail = _detail(settings_for(data_dir), case)
+    if as_json:
+        typer.echo(json.dumps(detail, indent=2, ensure_ascii=False))
+        return
+    out.print(
+        f"[bold]Case {detail['id']}[/] {detail['campaign']} ({detail['template']}) — "
+        f"{detail['supplier_id']} {detail['supplier']}",
+        highlight=False,
+    )
+    out.print(f"Stage {detail['stage']}, due {detail['due_at']}, reminders {detail['reminders_sent']}")
+    if detail["risk"]:
+        out.print(f"Risk {detail['risk']}")
+    out.print("[bold]History[/]")
+    for event in detail["history"]:
+        note = f" — {event['note']}" if event["note"] else ""
+        out.print(f"  {event['at'][:19]}  {event['action']:<24} {event['actor']}{note}", markup=False)
+    for f in detail["files"]:
+        out.print(f"[bold]File {f['id']}[/] {f['name']}: {f['check_status']}, {len(f['issues'])} issue(s)")
+        for issue in f["issues"]:
+            where = f"{issue.get('sheet', '')}!{issue.get('cell', '')}".strip("!")
+            out.print(f"  {where:<22} {issue.get('message', '')}", markup=False, highlight=False)
+    if detail["findings"]:
+        out.print("[bold]Findings[/]")
+        for finding in detail["findings"]:
+            out.print(f"  {finding['severity']:<8} {finding['code']:<24} {finding['message']}", markup=False)
+    out.print("[bold]Emails[/]")
+    for e in detail["emails"]:
+        sent = (e["sent_at"] or "not sent")[:19]
+        out.print(f"  {sent}  {e['kind']:<12} to {', '.join(e['to'])}: {e['subject']}", markup=False)
+
+
+async def _signal(settings: Settings, workflow_id: str, signal: Any, arg: Any) -> None:
+    client = await connect(settings)
+    await client.get_workflow_handle(workflow_id).signal(signal, arg)
+
+
+def _send(settings: Settings, case: int, signal: Any, arg: Any, done: str) -> None:
+    detail = _detail(settings, case)
+    try:
+        run(_signal(settings, detail["workflow_id"], signal, arg), settings)
+    except RPCError as exc:
+        fail(f"case {case}: the survey workflow did not take it ({exc.message})")
+    out.print(f"Case {case}: {done}")
+
+
+@app.command()
+def extend(
+    case: CaseId,
+    due: Annotated[str, typer.Option("--due", help="New due date: 2027-04-30 or +14d.")],
+    reason: Reason = "",
+    by: By = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Move a case's due date."""
+    settings = settings_for(data_dir)
+    try:
+        due_at = parse_due(due)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    change = ExtendDue(due_at=due_at, actor=by or _me(), reason=reason)
+    _send(settings, case, SurveyWorkflow.extend_due, change, f"due date moved to {due_at:%Y-%m-%d %H:%M}")
+
+
+@app.command()
+def exempt(
+    case: CaseId,
+    reason: Annotated[str, typer.Option("--reason", help="Why the supplier is exempt (required).")],
+    by: By = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Exempt the supplier from this survey."""
+    if not reason.strip():
+        fail("--reason must say why the supplier is exempt", 2)
+    settings = settings_for(data_dir)
+    _send(settings, case, SurveyWorkflow.exempt, Exempt(reason=reason, actor=by or _me()), "exemption sent")
+
+
+@app.command()
+def close(case: CaseId, reason: Reason = "", by: By = "", data_dir: DataDir = None) -> None:
+    """Close a case without an accepted answer."""
+    settings = settings_for(data_dir)
+    _send(settings, case, SurveyWorkflow.close, CloseCase(actor=by or _me(), reason=reason), "closing sent")
+
+
+@app.command()
+def reopen(
+    case: CaseId,
+    due: Annotated[str | None, typer.Option("--due", help="New due date: 2027-04-30 or +14d.")] = None,
+    reason: Reason = "",
+    by: By = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Reopen a finished case and ask the supplier again."""
+    settings = settings_for(data_dir)
+    try:
+        due_at = parse_due(due) if due else None
+    except ValueError as exc:
+        fail(str(exc), 2)
+    _send(
+        settings,
+        case,
+        SurveyWorkflow.reopen,
+        Reopen(actor=by or _me(), reason=reason, due_at=due_at),
+        "reopening sent",
+    )

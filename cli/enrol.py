@@ -1,0 +1,125 @@
+"""Create a campaign and enrol its suppliers (one pending survey each), idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.campaign import Campaign
+from models.enums import Stage, TemplateFamily
+from models.messages import KEY_PATTERN
+from models.settings import parse_duration
+from models.supplier import Supplier
+from models.survey import Survey
+from workflows.survey import survey_workflow_id
+
+_KEY = re.compile(KEY_PATTERN)
+
+
+class CampaignConflict(ValueError):
+    """A campaign with this name exists with other parameters."""
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    """What `campaign start` asks for."""
+
+    name: str
+    template: TemplateFamily
+    due_at: dt.datetime
+    reminder_every: str
+    reminders: int
+    escalation_after: str
+    page_size: int
+    minerals: tuple[str, ...] = ()
+
+
+def parse_due(text: str, now: dt.datetime | None = None) -> dt.datetime:
+    """A due date: `2027-03-31` (end of that day, UTC), an ISO date-time, or `+duration` from now."""
+    now = now or dt.datetime.now(dt.UTC)
+    text = text.strip()
+    if text.startswith("+"):
+        return now + parse_duration(text[1:])
+    try:
+        day = dt.date.fromisoformat(text)
+        return dt.datetime.combine(day, dt.time(23, 59, 59), dt.UTC)
+    except ValueError:
+        pass
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; use 2027-03-31, 2027-03-31T17:00+02:00 or +30d") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def check_plan(plan: CampaignPlan, now: dt.datetime | None = None) -> None:
+    """Raise ValueError with a plain message when the plan cannot run."""
+    if not _KEY.match(plan.name):
+        raise ValueError(f"campaign name {plan.name!r} may hold only letters, digits, . _ - (max 64)")
+    if plan.due_at <= (now or dt.datetime.now(dt.UTC)):
+        raise ValueError(f"the due date {plan.due_at:%Y-%m-%d %H:%M} UTC is in the past")
+    parse_duration(plan.reminder_every)
+    parse_duration(plan.escalation_after)
+    if not 0 <= plan.reminders <= 50:
+        raise ValueError("--reminders must be between 0 and 50")
+
+
+def enrol(
+    factory: sessionmaker[Session], plan: CampaignPlan, supplier_ids: Sequence[str]
+) -> tuple[Campaign, int]:
+    """Create (or reuse) the campaign and add a pending survey per new supplier; returns (campaign, added)."""
+    with factory.begin() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.name == plan.name))
+        if campaign is None:
+            campaign = Campaign(
+                name=plan.name,
+                template=plan.template.value,
+                minerals=list(plan.minerals),
+                due_date=plan.due_at.date(),
+                reminder_every=plan.reminder_every,
+                reminders=plan.reminders,
+                escalation_after=plan.escalation_after,
+                page_size=plan.page_size,
+            )
+            session.add(campaign)
+            session.flush()
+        elif campaign.template != plan.template.value:
+            raise CampaignConflict(
+                f"campaign {plan.name!r} already exists for {campaign.template}; choose another name"
+            )
+        suppliers = _suppliers(session, supplier_ids)
+        enrolled = set(session.scalars(select(Survey.supplier_id).where(Survey.campaign_id == campaign.id)))
+        added = 0
+        for supplier in suppliers:
+            if supplier.id in enrolled:
+                continue
+            session.add(
+                Survey(
+                    campaign_id=campaign.id,
+                    supplier_id=supplier.id,
+                    workflow_id=survey_workflow_id(plan.name, supplier.supplier_id),
+                    stage=Stage.PENDING.value,
+                    due_at=plan.due_at,
+                )
+            )
+            added += 1
+    return campaign, added
+
+
+def _suppliers(session: Session, supplier_ids: Sequence[str]) -> list[Supplier]:
+    found: dict[str, Supplier] = {}
+    for start in range(0, len(supplier_ids), 500):
+        chunk = supplier_ids[start : start + 500]
+        found.update(
+            (s.supplier_id, s)
+            for s in session.scalars(select(Supplier).where(Supplier.supplier_id.in_(chunk)))
+        )
+    missing = [s for s in supplier_ids if s not in found]
+    if missing:
+        raise CampaignConflict(f"unknown supplier ids: {', '.join(missing[:10])}")
+    return [found[s] for s in supplier_ids]
