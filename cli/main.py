@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import campaign, cases, outbox, suppliers, up
+from cli import campaign, cases, check, outbox, suppliers, up
 
 app = typer.Typer(
     help="Responsible Minerals Workflows: supplier surveys, template checks and smelter risk.",
