@@ -1,0 +1,59 @@
+"""Message catalogues: every code worded in English, Japanese and Chinese, with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from mrt.messages import LANGUAGES, catalogue, language_code, render
+from mrt.rules import CODES, MISSING_KINDS
+
+KEYS = [code for code in CODES if code != "missing-required"] + [
+    f"missing-required.{k}" for k in MISSING_KINDS
+]
+
+
+def placeholders(pattern: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_code_is_worded_in_every_language(language: str) -> None:
+    messages = catalogue(language)["messages"]
+    english = catalogue("en")["messages"]
+    missing = [key for key in KEYS if not messages.get(key)]
+    assert missing == []
+    for key in KEYS:
+        # A translation may leave a detail out but never asks for a value English does not have.
+        assert placeholders(messages[key]) <= placeholders(english[key]) | {"sheet", "cell"}, key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_field_labels_cover_the_same_fields(language: str) -> None:
+    assert catalogue(language)["fields"].keys() == catalogue("en")["fields"].keys()
+
+
+def test_language_tags_pick_a_catalogue_or_fall_back_to_english() -> None:
+    assert [language_code(t) for t in ("ja", "zh-CN", "ja_JP", "ko", None, "")] == [
+        "ja",
+        "zh",
+        "ja",
+        "en",
+        "en",
+        "en",
+    ]
+
+
+def test_rendering_translates_field_question_and_mineral() -> None:
+    params = {"kind": "answer", "question": "Q3", "mineral": "Tungsten"}
+    assert render("missing-required", params, "en", "Declaration", "D41") == (
+        "Please answer question 3 for Tungsten (cell D41 on the Declaration sheet)."
+    )
+    assert "質問3" in render("missing-required", params, "ja", "Declaration", "D41")
+    assert "钨" in render("missing-required", params, "zh", "Declaration", "D41")
+
+
+def test_supplier_text_with_braces_is_not_a_template() -> None:
+    message = render("invalid-choice", {"value": "{0} {name}", "field": "scope", "choices": "A"}, "en")
+    assert "{0} {name}" in message
