@@ -35,7 +35,7 @@ def read(path: Path) -> Declaration:
 def cached_checker_count(path: Path) -> int:
     """Checker!D2 as Excel last computed it."""
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Checker").to_python(skip_empty_area=False)
-    return int(float(rows[1][3]))
+    return int(float(str(rows[1][3])))
 
 
 @pytest.mark.parametrize("name", FILLED)
