@@ -8,8 +8,15 @@ from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry, SmelterRow
 from risk import Registry, candidates, match_row
 
 
-def row(metal: str | None, name: str | None = None, country: str | None = None, **kw: str) -> SmelterRow:
-    return SmelterRow(5, metal, kw.pop("lookup", NOT_LISTED), name, country, kw.pop("smelter_id", None), **kw)
+def row(
+    metal: str | None,
+    name: str | None = None,
+    country: str | None = None,
+    lookup: str = NOT_LISTED,
+    smelter_id: str | None = None,
+    id_input: str | None = None,
+) -> SmelterRow:
+    return SmelterRow(5, metal, lookup, name, country, smelter_id, id_input=id_input)
 
 
 def test_id_match_needs_the_same_metal(registry: Registry) -> None:
