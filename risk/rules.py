@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from mrt.model import Declaration, Field, SmelterRow
+from risk.answers import answer, company_answer, in_scope, minerals
 from risk.config import Level, RiskConfig
 from risk.matching import Match
 from risk.registry import Registry
@@ -30,27 +31,6 @@ class Finding:
     def to_dict(self) -> dict[str, str | None]:
         """Plain JSON-ready fields."""
         return asdict(self)
-
-
-def in_scope(decl: Declaration, metal: str) -> bool:
-    """A metal is in scope when used (Q1 Yes) and not declared absent from the product (Q2 No)."""
-    return decl.answer("intentional", metal) == "Yes" and decl.answer("remains", metal) != "No"
-
-
-def answer_field(decl: Declaration, topic: str, metal: str) -> Field | None:
-    """The answer cell of the per-metal question about `topic`."""
-    for q in decl.layout.questions:
-        if q.topic == topic:
-            return decl.mineral_answers.get(q.key, {}).get(metal)
-    return None
-
-
-def company_field(decl: Declaration, topic: str) -> Field | None:
-    """The answer cell of the company-level question about `topic`."""
-    for q in decl.layout.company_questions:
-        if q.topic == topic and not q.per_mineral:
-            return decl.company_answers.get(q.key)
-    return None
 
 
 def smelter_findings(
@@ -121,85 +101,88 @@ def match_metal(row: SmelterRow, match: Match, registry: Registry) -> str | None
     return facility.metal if facility else None
 
 
+# (code, topic, answers that raise it, sentence for the supplier); {metal} is filled in.
+ANSWER_RULES = (
+    (
+        "sourcing-covered-countries",
+        "covered_countries",
+        ("Yes",),
+        "You declare {metal} sourced from the DRC or an adjoining country; please send your due diligence "
+        "on those smelters.",
+    ),
+    (
+        "sourcing-cahra",
+        "cahra",
+        ("Yes",),
+        "You declare {metal} sourced from conflict-affected and high-risk areas; please send your due "
+        "diligence on those smelters.",
+    ),
+    (
+        "smelters-not-all-identified",
+        "all_smelters_identified",
+        ("No",),
+        "You have not identified all {metal} smelters; please complete the Smelter List.",
+    ),
+)
+COMPANY_RULES = (
+    ("no-sourcing-policy", "policy", "Please establish a responsible minerals sourcing policy."),
+    (
+        "no-corrective-action-process",
+        "corrective_action",
+        "Please include corrective action management in your supplier review process.",
+    ),
+)
+
+
 def declaration_findings(decl: Declaration, config: RiskConfig) -> list[Finding]:
     """Findings from the Declaration answers, per metal in scope, then company-level."""
     found: list[Finding] = []
 
-    def answered(code: str, topic: str, metal: str, values: tuple[str, ...], message: str) -> None:
-        f = answer_field(decl, topic, metal)
-        if f is not None and f.value in values:
-            found.append(Finding(code, config.severity(code), message, metal, None, f.sheet, f.cell, f.value))
+    def add(code: str, f: Field | None, value: str | None, message: str, metal: str | None = None) -> None:
+        sheet, cell = (f.sheet, f.cell) if f else (None, None)
+        found.append(Finding(code, config.severity(code), message, metal, None, sheet, cell, value))
 
-    for metal in decl.minerals:
-        rows = [r for r in decl.smelters if (r.metal or "").casefold() == metal.casefold()]
+    for metal in minerals(decl):
         if not in_scope(decl, metal):
             continue
-        answered(
-            "sourcing-covered-countries",
-            "covered_countries",
-            metal,
-            ("Yes",),
-            f"You declare {metal} sourced from the DRC or an adjoining country; please send your "
-            "due diligence on those smelters.",
-        )
-        answered(
-            "sourcing-cahra",
-            "cahra",
-            metal,
-            ("Yes",),
-            f"You declare {metal} sourced from conflict-affected and high-risk areas; please send "
-            "your due diligence on those smelters.",
-        )
-        answered(
-            "smelters-not-all-identified",
-            "all_smelters_identified",
-            metal,
-            ("No",),
-            f"You have not identified all {metal} smelters; please complete the Smelter List.",
-        )
-        answered(
-            "low-supplier-response",
-            "supplier_response",
-            metal,
-            config.low_response,
-            f"Few of your suppliers answered your {metal} survey; please follow up with them.",
-        )
+        rules = [
+            *ANSWER_RULES,
+            (
+                "low-supplier-response",
+                "supplier_response",
+                config.low_response,
+                "Few of your suppliers answered your {metal} survey; please follow up.",
+            ),
+        ]
+        for code, topic, values, message in rules:
+            f, value = answer(decl, topic, metal)
+            if value in values:
+                add(code, f, value, message.format(metal=metal), metal)
+        rows = [r for r in decl.smelters if (r.metal or "").casefold() == metal.casefold()]
         if not rows:
-            f = answer_field(decl, "intentional", metal)
-            code = "metal-without-smelters"
-            found.append(
-                Finding(
-                    code,
-                    config.severity(code),
-                    f"You declare {metal} but list no {metal} smelter; please add them.",
-                    metal,
-                    None,
-                    f.sheet if f else None,
-                    f.cell if f else None,
-                    f.value if f else None,
-                )
+            f, value = answer(decl, "intentional", metal)
+            add(
+                "metal-without-smelters",
+                f,
+                value,
+                f"You declare {metal} but list no {metal} smelter; please add them.",
+                metal,
             )
         mixed = [r for r in rows if (r.recycled or "").strip().casefold() in ("no", "unknown")]
-        if mixed:
-            answered(
+        f, value = answer(decl, "recycled", metal)
+        if mixed and value == "Yes":
+            add(
                 "recycled-claim-inconsistent",
-                "recycled",
+                f,
+                value,
+                f"You declare all {metal} recycled or scrap, but {len(mixed)} of your {metal} smelters are "
+                "not recycled-only; please correct the answer or the Smelter List.",
                 metal,
-                ("Yes",),
-                f"You declare all {metal} recycled or scrap, but {len(mixed)} of your {metal} "
-                "smelters are not recycled-only; please correct Q5 or the Smelter List.",
             )
-    for code, topic, message in (
-        ("no-sourcing-policy", "policy", "Please establish a responsible minerals sourcing policy."),
-        (
-            "no-corrective-action-process",
-            "corrective_action",
-            "Please include corrective action management in your supplier review process.",
-        ),
-    ):
-        f = company_field(decl, topic)
-        if f is not None and f.value == "No":
-            found.append(Finding(code, config.severity(code), message, None, None, f.sheet, f.cell, f.value))
+    for code, topic, message in COMPANY_RULES:
+        f, value = company_answer(decl, topic)
+        if value == "No":
+            add(code, f, value, message)
     return found
 
 
