@@ -72,3 +72,15 @@ class CheckStatus(StrEnum):
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
     UNREADABLE = "unreadable"
+
+
+class ActivityName(StrEnum):
+    """Registered activity names: workflows call activities by these, never by importing them."""
+
+    RECORD_TRANSITION = "record_transition"
+    SEND_EMAIL = "send_email"
+    VERIFY_UPLOAD = "verify_upload"
+    CHECK_UPLOAD = "check_upload"
+    ASSESS_UPLOAD = "assess_upload"
+    START_SURVEY_PAGE = "start_survey_page"
+    RECORD_CAMPAIGN = "record_campaign"

@@ -40,6 +40,7 @@ class SurveyInput(Message):
     due_at: dt.datetime
     cadence: Cadence = Cadence()
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    indexed: bool = False  # keep the Stage/DueAt/ReminderCount/RiskLevel search attributes current
 
 
 class SubmitUpload(Message):
@@ -134,6 +135,8 @@ class EmailRequest(Message):
     due_at: dt.datetime
     file_id: int | None = None  # the checked upload, for fix-request / accepted / risk-found
     copy_owner: bool = False  # escalations also go to the internal owner
+    reminders: int = 0  # reminders sent so far in this round, this one included
+    fixing: bool = False  # the round waits for a corrected file
 
 
 class FileRef(Message):

@@ -1,0 +1,203 @@
+"""Intake activities: verify a stored upload, check it with `mrt`, assess a complete one with `risk`."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+import risk
+from activities.compose import mail_language
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.campaign import Campaign
+from models.enums import ActivityName, CheckStatus
+from models.files import StoredFile
+from models.messages import AssessOutcome, CheckOutcome, FileRef
+from models.supplier import Supplier
+from models.survey import Finding, Survey
+from mrt.isolation import ParsePool
+from mrt.model import Declaration, Issue
+from mrt.report import FileResult, check_file
+
+WRONG_TEMPLATE = {
+    "en": "This file is a {found}; this survey asks for the {wanted}. "
+    "Please fill in and upload the {wanted}.",
+    "ja": "このファイルは{found}です。この調査では{wanted}の提出をお願いしています。"
+    "{wanted}に記入してアップロードしてください。",
+    "zh": "该文件是 {found}；本次调查需要的是 {wanted}。请填写并上传 {wanted}。",
+}
+
+
+def rejected(message: str) -> ApplicationError:
+    """A non-retryable rejection of an upload, with the reason for the uploader."""
+    return ApplicationError(message, type="FileRejected", non_retryable=True)
+
+
+def issue_record(issue: Issue) -> dict[str, Any]:
+    """An issue as stored on its file (JSON)."""
+    return {
+        "severity": issue.severity,
+        "code": issue.code,
+        "sheet": issue.sheet,
+        "cell": issue.cell,
+        "message": issue.message,
+        "params": dict(issue.params),
+    }
+
+
+class IntakeActivities:
+    """Reads uploads from the file store through the isolated parser; dependencies are injected."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], file_store: Path, pool: ParsePool | None = None
+    ) -> None:
+        self._sessions = sessions
+        self._store = file_store.resolve()
+        self._pool = pool
+
+    @activity.defn(name=ActivityName.VERIFY_UPLOAD)
+    async def verify_upload(self, ref: FileRef) -> None:
+        """Reject an upload whose stored file is missing, foreign, altered or too large."""
+        await asyncio.to_thread(self.verify, ref)
+
+    @activity.defn(name=ActivityName.CHECK_UPLOAD)
+    async def check_upload(self, ref: FileRef) -> CheckOutcome:
+        """Check the file with `mrt` in the supplier's language and record its issues."""
+        return await asyncio.to_thread(self.check, ref)
+
+    @activity.defn(name=ActivityName.ASSESS_UPLOAD)
+    async def assess_upload(self, ref: FileRef) -> AssessOutcome:
+        """Assess a complete declaration with `risk` and record its findings."""
+        return await asyncio.to_thread(self.assess, ref)
+
+    def path_of(self, stored: StoredFile) -> Path:
+        """The file's place in the store; never outside it."""
+        path = (self._store / stored.path).resolve()
+        if not path.is_relative_to(self._store):
+            raise rejected(f"file {stored.id} is not in the file store")
+        return path
+
+    def verify(self, ref: FileRef) -> StoredFile:
+        """The stored file of a reference, after checking it is this case's and unaltered."""
+        with self._sessions() as session:
+            stored = session.get(StoredFile, ref.file_id)
+        if stored is None or stored.survey_id != ref.survey_id:
+            raise rejected(f"file {ref.file_id} was not uploaded for this case")
+        if stored.sha256 != ref.sha256 or stored.size != ref.size:
+            raise rejected(f"file {ref.file_id} does not match the given sha256 and size")
+        if stored.size > ref.max_bytes:
+            raise rejected(f"the file is {stored.size} bytes; the limit is {ref.max_bytes}")
+        path = self.path_of(stored)
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            raise rejected(f"file {ref.file_id} is no longer in the file store") from None
+        if digest.hexdigest() != stored.sha256:
+            raise rejected(f"file {ref.file_id} changed after it was stored")
+        return stored
+
+    def check(self, ref: FileRef) -> CheckOutcome:
+        """Check one stored file and write its status and issues with an audit event."""
+        stored = self.verify(ref)
+        with self._sessions() as session:
+            campaign, supplier = _case(session, ref.survey_id)
+        language = mail_language(supplier.language)
+        result = check_file(self.path_of(stored), language, pool=self._pool)
+        issues = [issue_record(i) for i in result.issues]
+        decl = result.declaration
+        status = CheckStatus(result.status)
+        if decl is not None and decl.family != campaign.template:
+            status = CheckStatus.INCOMPLETE
+            text = WRONG_TEMPLATE.get(language, WRONG_TEMPLATE["en"])
+            found = {"found": f"{decl.family} {decl.version}", "wanted": campaign.template}
+            issues.insert(
+                0,
+                {
+                    "severity": "error",
+                    "code": "wrong-template",
+                    "sheet": None,
+                    "cell": None,
+                    "message": text.format(**found),
+                    "params": found,
+                },
+            )
+        with self._sessions.begin() as session:
+            row = session.get(StoredFile, stored.id, with_for_update=True)
+            assert row is not None
+            row.check_status, row.issues, row.issue_count = status.value, issues, len(issues)
+            row.family, row.version = (decl.family, decl.version) if decl else (None, None)
+            row.checked_at = utcnow()
+            session.add(
+                AuditEvent(
+                    actor="system",
+                    action="file.checked",
+                    subject=f"survey:{ref.survey_id}",
+                    after={"file_id": row.id, "status": status.value, "issues": len(issues)},
+                )
+            )
+        return CheckOutcome(
+            file_id=stored.id, status=status, issue_count=len(issues), family=row.family, version=row.version
+        )
+
+    def assess(self, ref: FileRef) -> AssessOutcome:
+        """Assess one complete stored file and replace its findings, with an audit event."""
+        stored = self.verify(ref)
+        result: FileResult = check_file(self.path_of(stored), "en", pool=self._pool)
+        if result.declaration is None:
+            raise rejected(f"file {ref.file_id} can no longer be read")
+        decl: Declaration = result.declaration
+        with self._sessions() as session:
+            registry = risk.load_registry(session, dt.date.today())
+        if not registry.facilities:  # no RMI data imported yet: the file's own look-up is the reference
+            registry = risk.Registry.from_lookup(decl.lookup)
+        assessment = risk.assess(decl, registry)
+        with self._sessions.begin() as session:
+            session.execute(delete(Finding).where(Finding.file_id == stored.id))
+            for f in assessment.findings:
+                session.add(
+                    Finding(
+                        survey_id=ref.survey_id,
+                        file_id=stored.id,
+                        code=f.code,
+                        severity=f.severity,
+                        message=f.message,
+                        metal=f.metal,
+                        smelter_id=f.smelter_id,
+                        details=f.to_dict(),
+                    )
+                )
+            session.add(
+                AuditEvent(
+                    actor="system",
+                    action="file.assessed",
+                    subject=f"survey:{ref.survey_id}",
+                    after={
+                        "file_id": stored.id,
+                        "risk": assessment.risk,
+                        "findings": len(assessment.findings),
+                        "registry": assessment.registry_source,
+                    },
+                )
+            )
+        return AssessOutcome(file_id=stored.id, risk=assessment.risk, finding_count=len(assessment.findings))
+
+
+def _case(session: Session, survey_id: int) -> tuple[Campaign, Supplier]:
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        raise ValueError(f"survey {survey_id} does not exist")
+    campaign = session.get(Campaign, survey.campaign_id)
+    supplier = session.get(Supplier, survey.supplier_id)
+    assert campaign is not None and supplier is not None
+    return campaign, supplier
