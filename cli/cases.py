@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlalchemy import select
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
+from activities.filestore import TooLarge, store_upload
 from cli.case_view import case_detail, case_query, case_row
 from cli.context import DataDir, fail, out, run, sessions, settings_for
 from cli.enrol import parse_due
 from models.campaign import Campaign
 from models.enums import Stage
-from models.messages import CloseCase, Exempt, ExtendDue, Reopen
+from models.messages import CloseCase, Exempt, ExtendDue, Reopen, UploadOutcome
 from models.settings import Settings
 from models.survey import Survey
 from worker.client import connect
@@ -68,9 +72,9 @@ def list_(
         table.add_row(
             str(r["id"]),
             r["campaign"],
-            f"{r['supplier_id']} {r['supplier']}",
+            r["supplier_id"],
             r["stage"],
-            (r["due_at"] or "")[:16],
+            (r["due_at"] or "")[:16].replace("T", " "),
             str(r["reminders_sent"]),
             r["risk"] or "",
         )
@@ -118,6 +122,54 @@ def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
     for e in detail["emails"]:
         sent = (e["sent_at"] or "not sent")[:19]
         out.print(f"  {sent}  {e['kind']:<12} to {', '.join(e['to'])}: {e['subject']}", markup=False)
+
+
+async def _submit(settings: Settings, case: int, workflow_id: str, file: Path, by: str) -> UploadOutcome:
+    client = await connect(settings)
+    handle = client.get_workflow_handle_for(SurveyWorkflow.run, workflow_id)
+    state = await handle.query(SurveyWorkflow.state)
+    if state.stage.final:
+        fail(f"case {case} is {state.stage.value}; `minerals cases reopen {case}` first to take a new file")
+    with file.open("rb") as source:
+        upload = await asyncio.to_thread(
+            store_upload,
+            sessions(settings),
+            settings.resolved_file_store_dir(),
+            case,
+            source,
+            file.name,
+            uploaded_by=by,
+            max_bytes=settings.max_upload_bytes,
+        )
+    try:
+        return await handle.execute_update(SurveyWorkflow.submit_upload, upload)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        fail(f"case {case}: file refused: {getattr(cause, 'message', None) or cause}")
+
+
+@app.command()
+def submit(
+    case: CaseId,
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Filled template")],
+    by: By = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Upload a supplier's file on their behalf: store it, hand it to the case, print the check result."""
+    settings = settings_for(data_dir)
+    detail = _detail(settings, case)
+    try:
+        outcome = run(_submit(settings, case, detail["workflow_id"], file, by or _me()), settings)
+    except TooLarge as exc:
+        fail(str(exc))
+    except RPCError as exc:
+        fail(f"case {case}: the survey workflow did not take the file ({exc.message})")
+    out.print(
+        f"Case {case}: file {outcome.file_id} is {outcome.status.value} "
+        f"({outcome.issue_count} issue(s)); the case is now {outcome.stage.value}"
+    )
+    if outcome.issue_count:
+        out.print(f"See the issues with: minerals cases show {case}")
 
 
 async def _signal(settings: Settings, workflow_id: str, signal: Any, arg: Any) -> None:

@@ -74,7 +74,15 @@ def write_supplier_csv(suppliers: list[DemoSupplier], path: Path) -> Path:
         )
         for s in suppliers:
             writer.writerow(
-                [s.supplier_id, s.name, s.email, s.contact_name, s.language, s.owner_email, "3TG"]
+                [
+                    s.supplier_id,
+                    s.name,
+                    s.email,
+                    s.contact_name,
+                    s.language,
+                    s.owner_email,
+                    "tin;tantalum;tungsten;gold",
+                ]
             )
     return path
 
