@@ -65,8 +65,8 @@ def effective(declaration: Declaration, key: str, mineral: str) -> str | None:
 def needed(declaration: Declaration, key: str, mineral: str) -> bool:
     """True when the template requires question `key` for `mineral` (no gate closes it)."""
     q = question(declaration, key)
-    if q is None or not q.required:
-        return False
+    if q is None or not q.required or mineral_cell(declaration, q, mineral) is None:
+        return False  # no answer cell: the template does not ask it for this mineral (EMRT 1 Q4 mica)
     for gate in q.unless:
         upstream = effective(declaration, gate.key, mineral)
         if any(same_answer(upstream, v) for v in gate.values):

@@ -48,6 +48,14 @@ def _scope_description(declaration: Declaration) -> list[Issue]:
     return [_missing("description", description.sheet, description.cell, field="scope_description")]
 
 
+def mineral_scope(declaration: Declaration) -> list[Issue]:
+    """Templates where the supplier picks the minerals (EMRT 2, AMRT) need at least one."""
+    cells = declaration.layout.mineral_cells
+    if not cells or declaration.minerals:
+        return []
+    return [_missing("minerals", declaration.layout.declaration_sheet, cells[0])]
+
+
 def mineral_questions(declaration: Declaration) -> list[Issue]:
     """Q1 for every mineral, later questions unless a gate (Q1 or Q2 = No) closes them."""
     issues = []
@@ -133,6 +141,7 @@ def checker_issues(declaration: Declaration) -> list[Issue]:
     """Everything the template's Checker tab counts, in the tab's order."""
     return [
         *company_block(declaration),
+        *mineral_scope(declaration),
         *mineral_questions(declaration),
         *company_questions(declaration),
         *product_list(declaration),

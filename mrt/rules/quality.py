@@ -36,7 +36,7 @@ def answer_lists(declaration: Declaration) -> list[Issue]:
     for q in layout.questions:
         for mineral in minerals(declaration):
             f = answer_field(declaration, q, mineral)
-            if f.value and q.choices and not canonical(f.value, f.raw, q.choices):
+            if f.cell and f.value and q.choices and not canonical(f.value, f.raw, q.choices):
                 issues.append(_invalid(f, q.choices, question=q.key, mineral=mineral))
     for cq in layout.company_questions:
         keys = [f"{cq.key}:{m}" for m in minerals(declaration)] if cq.per_mineral else [cq.key]
