@@ -112,7 +112,7 @@ answer_text = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
 )
 free_text = st.one_of(st.none(), st.sampled_from(["\tx", "same", "a,b@c.d", "x@y.zz", "+1 555"]), answer_text)
-smelter_row = st.fixed_dictionaries(
+smelter_row: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {},
     optional={
         "id_input": st.sampled_from(["CID000001", "CID000002", "CID123456", "12", "cid000001 "]),
