@@ -80,6 +80,7 @@ class MineralQuestion:
     required: bool = True
     unless: tuple[Gate, ...] = ()  # not required for a mineral when any gate holds
     comment_column: str = "G"
+    unless_all: tuple[Gate, ...] = ()  # not required when every one of these holds (CMRT 3.x: Q1 and Q2 No)
 
 
 @dataclass(frozen=True)

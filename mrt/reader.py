@@ -40,6 +40,10 @@ def chosen_minerals(layout: Layout, sheet: Sheet | None) -> list[str]:
     return sorted(chosen, key=str.casefold)
 
 
+def _is_footer(value: object) -> bool:
+    return isinstance(value, str) and (value.startswith("©") or value.startswith("A" * 40))
+
+
 def table_rows(sheet: Sheet | None, table: TableLayout) -> list[tuple[int, dict[str, object]]]:
     """(Excel row, column letter -> raw value) of every non-empty row of a list sheet."""
     if sheet is None:
@@ -49,6 +53,8 @@ def table_rows(sheet: Sheet | None, table: TableLayout) -> list[tuple[int, dict[
     out = []
     for row in range(table.first_row - 1, min(table.last_row, sheet.last_row)):
         values = {letter: sheet.at(row, i) for letter, i in zip(letters, indexes, strict=True)}
+        if any(_is_footer(v) for v in values.values()):
+            break  # the template's copyright line (and filler below it) ends every list
         if any(text(v) for v in values.values()):
             out.append((row + 1, values))
     return out
@@ -126,10 +132,11 @@ def derive_smelter(row: int, rec: dict[str, str | None], index: LookupIndex) -> 
             entry = index.by_alias.get(_key(metal, rec.get("name")))
     elif lookup:
         entry = index.by_alias.get(_key(metal, lookup))
-    if entry is None and not index.by_alias:  # no look-up sheet: keep what the file shows
-        country = country or typed.get("country")
     if entry is not None and lookup != NOT_LISTED:
         country = _usable(entry.country)
+    elif entry is None and lookup != NOT_IDENTIFIED:
+        # Unmatched: what the file shows, unless it is the formula's error value (_usable).
+        country = country or typed.get("country")
     return SmelterRow(
         row=row,
         metal=metal,

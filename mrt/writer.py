@@ -67,6 +67,9 @@ def chosen_minerals(layout: Layout, filling: Filling) -> list[str]:
 def _write_table(wb: Workbook, table: TableLayout, rows: list[dict[str, Value]]) -> None:
     ws = _sheet(wb, table.sheet)
     letters = dict(table.columns)
+    for key, letter in table.columns:  # field names as headers (the real labels are translated)
+        if ws[f"{letter}{table.header_row}"].value is None:
+            put(ws, f"{letter}{table.header_row}", key)
     for i, row in enumerate(rows):
         number = row.get("row")
         excel_row = int(number) if isinstance(number, int) else table.first_row + i

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mrt.layout import Gate, TableLayout
+from mrt.layout import CompanyField, Gate, TableLayout
 
 YES_NO = ("Yes", "No")
 YES_NO_UNKNOWN = ("Yes", "No", "Unknown")
@@ -41,9 +41,7 @@ SMELTER_COLUMNS = (
 )
 
 SMELTER_LIST = TableLayout("Smelter List", 4, 5, 2504, SMELTER_COLUMNS)
-PRODUCT_LIST = TableLayout(
-    "Product List", 5, 6, 2505, (("number", "B"), ("name", "C"), ("comments", "D"))
-)
+PRODUCT_LIST = TableLayout("Product List", 5, 6, 2505, (("number", "B"), ("name", "C"), ("comments", "D")))
 
 # The file's own RMI Smelter Reference List (CMRT 5+, EMRT, CRT, AMRT 1.3): header row 4, data from 5.
 LOOKUP_TABLE = TableLayout(
@@ -85,3 +83,48 @@ LANGUAGES = {
     "Italiano": "it",
     "Türkçe": "tr",
 }
+
+# CMRT 3.x-4.0x Smelter List: the same B-Q columns as CMRT 6, but column A is a hidden formula.
+SMELTER_LIST_NO_ID_INPUT = TableLayout("Smelter List", 4, 5, 2504, SMELTER_COLUMNS[1:])
+
+# CMRT 3.x: the Standard Smelter Names tab (header row 2) with old (v2) and new (CID) ids.
+STANDARD_NAMES_3 = TableLayout(
+    "Standard Smelter Names",
+    2,
+    3,
+    5000,
+    (("metal", "A"), ("alias", "B"), ("standard_name", "B"), ("country", "C"), ("smelter_id", "E")),
+)
+
+
+# Company block of CMRT 3.x-6.x, EMRT 1.x and CRT: D8-D22 (the authorizer's phone varies).
+def company_d8_d22(authorizer_phone_required: bool) -> tuple[CompanyField, ...]:
+    """The company cells shared by CMRT 3-6, EMRT 1 and CRT 2."""
+    return (
+        CompanyField("name", "D8", True),
+        CompanyField("scope", "D9", True),
+        CompanyField("scope_description", "D10"),
+        CompanyField("unique_id", "D12"),
+        CompanyField("unique_id_authority", "D13"),
+        CompanyField("address", "D14"),
+        CompanyField("contact_name", "D15", True),
+        CompanyField("contact_email", "D16", True),
+        CompanyField("contact_phone", "D17", True),
+        CompanyField("authorizer", "D18", True),
+        CompanyField("authorizer_title", "D19"),
+        CompanyField("authorizer_email", "D20", True),
+        CompanyField("authorizer_phone", "D21", authorizer_phone_required),
+        CompanyField("effective_date", "D22", True),
+    )
+
+
+def answer_cells(first_row: int, count: int, column: str = "D") -> tuple[str, ...]:
+    """`count` consecutive answer cells from `first_row` down."""
+    return tuple(f"{column}{first_row + i}" for i in range(count))
+
+
+SCOPES = (
+    "A. Company",
+    "B. Product (or List of Products)",
+    "C. User defined [Specify in 'Description of scope']",
+)

@@ -3,24 +3,70 @@
 from __future__ import annotations
 
 from mrt.layout import Layout
-from mrt.layouts import cmrt6
+from mrt.layouts import amrt1, cmrt2, cmrt3, cmrt6, crt2, emrt1, emrt2
 from mrt.model import Unreadable
 from mrt.workbook import Book
 
 # (family, major version) -> layout; minor versions share their generation's cells.
 _BY_MAJOR: dict[tuple[str, int], Layout] = {
     ("CMRT", 6): cmrt6.LAYOUT,
+    ("CMRT", 5): cmrt3.LAYOUT_5,
+    ("CMRT", 4): cmrt3.LAYOUT_4,
+    ("CMRT", 3): cmrt3.LAYOUT,
+    ("CMRT", 2): cmrt2.LAYOUT,
+    ("EMRT", 1): emrt1.LAYOUT,
+    ("EMRT", 2): emrt2.LAYOUT,
+    ("CRT", 2): crt2.LAYOUT,
 }
 
+# Every layout generation, for tests and tools that write or verify each of them.
+ALL_LAYOUTS: tuple[Layout, ...] = (
+    cmrt6.LAYOUT,
+    cmrt3.LAYOUT_5,
+    cmrt3.LAYOUT_4,
+    cmrt3.LAYOUT,
+    cmrt2.LAYOUT,
+    cmrt2.LAYOUT_200,
+    cmrt2.LAYOUT_SHIFTED,
+    emrt1.LAYOUT,
+    emrt2.LAYOUT,
+    emrt2.LAYOUT_21,
+    crt2.LAYOUT,
+    amrt1.LAYOUT_12,
+    amrt1.LAYOUT_13,
+)
 
-def _major(version: str) -> int:
-    head = version.split(".")[0]
-    return int(head) if head.isdigit() else -1
+
+def _number(version: str) -> tuple[int, float]:
+    """(major, minor as a fraction): "2.03a" -> (2, 0.03), "1.21" -> (1, 0.21); (-1, 0) if unparseable."""
+    head, _, tail = version.partition(".")
+    digits = "".join(ch for ch in tail if ch.isdigit())
+    if not head.isdigit():
+        return -1, 0.0
+    return int(head), float(f"0.{digits}") if digits else 0.0
+
+
+def _metal_in_column_a(book: Book | None) -> bool:
+    sheet = book.sheet("Smelter List") if book else None
+    header = (sheet.value("A4") or "") if sheet else ""
+    return header.casefold().startswith("metal")
 
 
 def layout_for(family: str, version: str, book: Book | None = None) -> Layout:
     """The layout for this family and version, or Unreadable("unsupported-version")."""
-    layout = _BY_MAJOR.get((family, _major(version)))
+    major, minor = _number(version)
+    layout: Layout | None
+    if family == "AMRT" and major == 1 and minor >= 0.2:
+        layout = amrt1.LAYOUT_13 if minor >= 0.3 else amrt1.LAYOUT_12
+    elif family == "EMRT" and major == 2 and minor >= 0.1:
+        layout = emrt2.LAYOUT_21
+    elif family == "CMRT" and major == 2:
+        if _metal_in_column_a(book):
+            layout = cmrt2.LAYOUT_SHIFTED
+        else:
+            layout = cmrt2.LAYOUT_200 if minor < 0.02 else cmrt2.LAYOUT
+    else:
+        layout = _BY_MAJOR.get((family, major))
     if layout is None:
         raise Unreadable(
             "unsupported-version",

@@ -1,0 +1,138 @@
+"""Every real template in ../shared/realworld: family, version, language and layout; real smelter lists."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from mrt.isolation import ParsePool
+from mrt.layout import Layout
+from mrt.model import Declaration, Unreadable
+from mrt.reader import read, read_file
+
+# file -> (family, version as stated, language, layout generation)
+FILES = {
+    "rmi-cmrt-6.01-blank-zh.xlsx": ("CMRT", "6.01", "zh", "cmrt-6"),
+    "rmi-cmrt-6.22-blank-zh.xlsx": ("CMRT", "6.22", "zh", "cmrt-6"),
+    "rmi-cmrt-6.31-blank-zh.xlsx": ("CMRT", "6.31", "zh", "cmrt-6"),
+    "rmi-cmrt-6.4-blank-en.xlsx": ("CMRT", "6.4", "en", "cmrt-6"),
+    "rmi-cmrt-6.5-blank-en.xlsx": ("CMRT", "6.5", "en", "cmrt-6"),
+    "rmi-cmrt-6.5-blank-zh.xlsx": ("CMRT", "6.5", "zh", "cmrt-6"),
+    "rmi-emrt-1.11-blank-zh.xlsx": ("EMRT", "1.11", "zh", "emrt-1"),
+    "rmi-emrt-1.2-blank-zh.xlsx": ("EMRT", "1.2", "zh", "emrt-1"),
+    "rmi-emrt-1.3-blank-zh.xlsx": ("EMRT", "1.3", "zh", "emrt-1"),
+    "rmi-emrt-2.0-blank-en.xlsx": ("EMRT", "2.0", "en", "emrt-2"),
+    "rmi-emrt-2.1-blank-zh.xlsx": ("EMRT", "2.1", "zh", "emrt-2.1"),
+    "rmi-crt-2.21-blank-zh.xlsx": ("CRT", "2.2", "zh", "crt-2"),
+    "rmi-amrt-1.2-blank-zh.xlsx": ("AMRT", "1.2", "zh", "amrt-1.2"),
+    "rmi-amrt-1.21-blank-en.xlsx": ("AMRT", "1.21", "en", "amrt-1.2"),
+    "rmi-amrt-1.3-blank-zh.xlsx": ("AMRT", "1.3", "zh", "amrt-1.3"),
+    "cfsi-cmrt-3.01-sample-green.xlsx": ("CMRT", "3.01", "en", "cmrt-3"),
+    "cfsi-cmrt-3.01-sample-validation-needed.xlsx": ("CMRT", "3.01", "en", "cmrt-3"),
+    "cfsi-cmrt-3.01-sample-filled-encrypted.xls": ("CMRT", "3.01", "en", "cmrt-3"),
+    "eicc-cmrt-2.00-sample-green.xlsx": ("CMRT", "2", "en", "cmrt-2.00"),
+    "eicc-cmrt-2.02-sample-green.xlsx": ("CMRT", "2.02", "en", "cmrt-2"),
+    "eicc-cmrt-2.03a-sample-high-risk.xlsx": ("CMRT", "2.03a", "en", "cmrt-2"),
+}
+# The six real supplier answers: smelter rows they filled (domain.md section 4).
+FILLED = {
+    "filled-cmrt-6.4-central-glass-tungsten.xlsx": 4,
+    "filled-cmrt-6.4-sk-specialty-wf6.xlsx": 2,
+    "filled-cmrt-6.4-honeywell-hem.xlsx": 40,
+    "filled-cmrt-6.4-jx-advanced-metals.xlsx": 27,
+    "filled-cmrt-6.4-pkg-de00-anonymous.xlsx": 67,
+    "filled-cmrt-6.4-emd-merck-wf6.xlsx": 1,
+}
+_CHECKER_REF = re.compile(r"Declaration!\$?([A-Z]{1,2})\$?([0-9]{1,4})")
+
+
+@cache
+def _read(path: Path) -> Declaration:
+    """Each real file is parsed once for all the tests of this module."""
+    return read_file(path)
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ParsePool]:
+    p = ParsePool(size=2)
+    yield p
+    p.close()
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_family_version_language_and_layout(realworld: Path, name: str) -> None:
+    decl = _read(realworld / name)
+    assert (decl.family, decl.version, decl.language, decl.layout.generation) == FILES[name]
+
+
+def test_cmrt_1_is_recognised_as_unsupported(realworld: Path) -> None:
+    with pytest.raises(Unreadable) as info:
+        read_file(realworld / "eicc-cmrt-1.00-blank.xlsx")
+    assert info.value.code == "unsupported-version"
+
+
+def test_the_encrypted_legacy_xls_is_decrypted(realworld: Path) -> None:
+    decl = _read(realworld / "cfsi-cmrt-3.01-sample-filled-encrypted.xls")
+    assert len(decl.smelters) == 40
+    assert {s.metal for s in decl.smelters} == {"Gold", "Tin", "Tantalum", "Tungsten"}
+    # one row names a smelter missing from the file's Standard Smelter Names: no id to derive
+    assert sum(bool(re.fullmatch(r"CID\d{6}", s.smelter_id or "")) for s in decl.smelters) == 39
+
+
+@pytest.mark.parametrize("name", sorted(FILLED))
+def test_real_filled_cmrt_smelters_derive_their_own_ids(realworld: Path, name: str, pool: ParsePool) -> None:
+    decl = read(realworld / name, pool=pool)
+    assert (decl.family, decl.version, decl.macro_enabled) == ("CMRT", "6.4", False)
+    assert len(decl.smelters) == FILLED[name]
+    assert len({e.smelter_id for e in decl.lookup if e.smelter_id}) == 368  # the 6.4 list
+    for row in decl.smelters:  # derived from A/B/C and the file's look-up, compared with cached F
+        assert row.smelter_id == row.raw["F"], row.row
+        assert row.standard_name
+
+
+def test_whitespace_is_trimmed_but_raw_kept(realworld: Path) -> None:
+    decl = read_file(realworld / "filled-cmrt-6.4-honeywell-hem.xlsx")
+    name = decl.company["name"]
+    assert isinstance(name.raw, str) and name.raw != name.value and name.raw.strip() == name.value
+    assert decl.effective_date is not None  # typed as text in this file, still understood
+
+
+def _checker_refs(path: Path) -> set[str]:
+    """Every Declaration cell the template's own Checker sheet formulas reference."""
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        rid = re.search(r'<sheet [^>]*name="Checker"[^>]*r:id="(rId\d+)"', workbook)
+        assert rid, "no Checker sheet"
+        target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="/?(?:xl/)?([^"]+)"', rels) or re.search(
+            rf'Target="/?(?:xl/)?([^"]+)"[^>]*Id="{rid.group(1)}"', rels
+        )
+        assert target
+        xml = z.read(f"xl/{target.group(1)}").decode()
+    formulas = re.findall(r"<f[^>]*>([^<]*)</f>", xml)
+    return {f"{col}{row}" for f in formulas for col, row in _CHECKER_REF.findall(f)}
+
+
+def _mapped_cells(layout: Layout, slots: int) -> set[str]:
+    """The cells a layout says the Checker looks at (required company fields, answers, URL)."""
+    cells = {f.cell for f in layout.company if f.required}
+    for q in layout.questions:
+        cells.update(q.cells[:slots])
+    for cq in layout.company_questions:
+        cells.update(cq.cells[:slots] if cq.per_mineral else (cq.cell,))
+        if cq.comment_cell and cq.topic == "policy_public":
+            cells.add(cq.comment_cell)
+    return cells
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(FILES) if n.endswith(".xlsx")])
+def test_layout_cells_are_the_ones_the_templates_checker_reads(realworld: Path, name: str) -> None:
+    layout = _read(realworld / name).layout
+    slots = {"emrt-2": 6, "emrt-2.1": 6}.get(layout.generation, len(layout.minerals) or 10)
+    missing = _mapped_cells(layout, slots) - _checker_refs(realworld / name)
+    assert not missing, f"{layout.generation}: cells not in the Checker: {sorted(missing)}"
