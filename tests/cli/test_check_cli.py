@@ -16,7 +16,7 @@ from mrt.rules import CODES
 from mrt.writer import Filling, write_template
 
 runner = CliRunner()
-COMPANY = {
+COMPANY: dict[str, Any] = {
     "name": "Example [bold]Parts[/bold] KK",
     "scope": "A. Company",
     "contact_name": "Contact Person",
