@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from mrt.layout import CompanyField, CompanyQuestion, Layout, MineralQuestion
+from mrt.layout import CompanyQuestion, Layout, MineralQuestion
 from mrt.layouts.common import (
     PRODUCT_LIST,
     RESPONSE_SHARES,
+    SCOPES,
     SMELTER_LIST,
     UNLESS_Q1_NO,
     UNLESS_Q1_OR_Q2_NO,
     YES_NO,
     YES_NO_UNKNOWN,
+    company_d8_d22,
 )
 
 METALS = ("Tantalum", "Tin", "Gold", "Tungsten")
@@ -20,22 +22,7 @@ def _cells(first_row: int) -> tuple[str, ...]:
     return tuple(f"D{first_row + i}" for i in range(len(METALS)))
 
 
-COMPANY = (
-    CompanyField("name", "D8", True),
-    CompanyField("scope", "D9", True),
-    CompanyField("scope_description", "D10"),  # required only for scope C (checker rule)
-    CompanyField("unique_id", "D12"),
-    CompanyField("unique_id_authority", "D13"),
-    CompanyField("address", "D14"),
-    CompanyField("contact_name", "D15", True),
-    CompanyField("contact_email", "D16", True),
-    CompanyField("contact_phone", "D17", True),
-    CompanyField("authorizer", "D18", True),
-    CompanyField("authorizer_title", "D19"),
-    CompanyField("authorizer_email", "D20", True),
-    CompanyField("authorizer_phone", "D21"),
-    CompanyField("effective_date", "D22", True),
-)
+COMPANY = company_d8_d22(authorizer_phone_required=False)  # optional since 6.0
 
 QUESTIONS = (
     MineralQuestion(
@@ -103,8 +90,7 @@ QUESTIONS = (
     MineralQuestion(
         "Q8",
         "all_info_reported",
-        "Has all applicable smelter information received by your company been reported in this "
-        "declaration?",
+        "Has all applicable smelter information received by your company been reported in this declaration?",
         _cells(68),
         YES_NO,
         True,
@@ -188,9 +174,5 @@ LAYOUT = Layout(
     company_questions=COMPANY_QUESTIONS,
     smelters=SMELTER_LIST,
     products=PRODUCT_LIST,
-    scope_choices=(
-        "A. Company",
-        "B. Product (or List of Products)",
-        "C. User defined [Specify in 'Description of scope']",
-    ),
+    scope_choices=SCOPES,
 )
