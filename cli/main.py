@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import campaign, cases, check, outbox, suppliers, up
+from cli import assess, campaign, cases, check, outbox, smelters, suppliers, up
 
 app = typer.Typer(
     help="Responsible Minerals Workflows: supplier surveys, template checks and smelter risk.",
@@ -19,6 +19,8 @@ app.add_typer(cases.app, name="cases")
 app.command("outbox")(outbox.outbox)
 app.command("up")(up.up)
 app.command("worker")(up.worker)
+app.add_typer(smelters.app, name="smelters")
+app.command("assess")(assess.assess_command)
 
 
 @app.callback()

@@ -6,6 +6,7 @@ Stable API (the survey workflow's assess activity calls exactly these):
 
     registry = load_registry(session, as_of)          # from the database, statuses as of a date
     registry = Registry.from_lookup(decl.lookup)      # or from the file's own look-up (statuses unknown)
+    registry = registry.with_lookup(decl.lookup)      # plus facilities only a newer template lists
     result = assess(decl, registry, as_of=None)       # -> Assessment
     result.risk                                       # "high" | "medium" | "low" | "none"
     result.smelters                                   # [SmelterResult]: matched_id, match, score, rmap_status
@@ -24,7 +25,7 @@ from risk.matching import Candidate, Match, candidates, match_row
 from risk.registry import Facility, Registry, Status
 from risk.rules import Finding
 from risk.sources import SourceError
-from risk.store import ImportResult, import_file, import_history, load_registry
+from risk.store import ImportResult, RejectedRows, import_file, import_history, load_registry
 
 __all__ = [
     "Assessment",
@@ -34,6 +35,7 @@ __all__ = [
     "ImportResult",
     "Match",
     "Registry",
+    "RejectedRows",
     "RiskConfig",
     "SmelterResult",
     "SourceError",

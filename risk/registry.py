@@ -80,6 +80,20 @@ class Registry:
         """A registry seeded from a template's own Smelter Look-up; statuses are unknown."""
         return cls(facilities=facilities_from_lookup(entries), as_of=as_of, source="lookup")
 
+    def with_lookup(self, entries: Iterable[LookupEntry]) -> Registry:
+        """This registry plus the look-up's facilities it lacks (a newer template's list); no statuses."""
+        extra = {k: v for k, v in facilities_from_lookup(entries).items() if k not in self.facilities}
+        if not extra:
+            return self
+        return Registry(
+            {**self.facilities, **extra},
+            self.statuses,
+            self.legacy_ids,
+            self.as_of,
+            self.source,
+            self.has_statuses,
+        )
+
     def resolve_id(self, smelter_id: str | None) -> str | None:
         """The current CID for a CID or an old v2 id, as typed; None when not a known id."""
         if not smelter_id:

@@ -121,12 +121,15 @@ def read_source(path: Path, config: RiskConfig | None = None) -> Batch:
     except OSError as exc:
         raise SourceError(f"{path}: {exc.strerror or exc}") from None
     digest = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() in (".csv", ".txt"):
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm", ".xls"):
+        raise SourceError(f"{path.name}: use a .csv, .xlsx or .xls file")
+    if suffix in (".csv", ".txt"):
         return _table(path.name, digest, _csv_records(data), config)
     try:
         book = open_book(path)
     except Unreadable as exc:
-        raise SourceError(f"{path.name}: {exc.message}") from None
+        raise SourceError(f"{path.name}: {exc.message.rstrip('.')}") from None
     if "Smelter Look-up" in book.sheet_names or "Standard Smelter Names" in book.sheet_names:
         return _lookup(path.name, digest, book)
     return _table(path.name, digest, _sheet_records(book), config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.registry import RegistryAlias, RegistryFacility, RegistryImport, RegistryStatus
 from risk.config import RiskConfig
 from risk.registry import Facility, Registry, Status
-from risk.sources import Batch, Rejected, SourceRow, read_source
+from risk.sources import Batch, Rejected, SourceError, SourceRow, read_source
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,24 @@ class ImportResult:
     duplicate: bool = False
 
 
+class RejectedRows(SourceError):
+    """A strict import refused a file because some rows were rejected; nothing was stored."""
+
+    def __init__(self, rejected: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(rejected)} row(s) rejected; nothing was imported")
+        self.rejected = rejected
+
+
 def import_file(
-    session: Session, path: Path, as_of: dt.date | None = None, config: RiskConfig | None = None
+    session: Session,
+    path: Path,
+    as_of: dt.date | None = None,
+    config: RiskConfig | None = None,
+    strict: bool = False,
 ) -> ImportResult:
-    """Read and store a source file; commits once, or rolls back everything on any error."""
+    """Read and store a source file; commits once, or rolls back everything on any error.
+
+    Rejected rows are recorded with the import; with `strict` any rejected row refuses the whole file."""
     batch = read_source(path, config)
     on = as_of or dt.date.today()
     existing = session.scalars(
@@ -36,6 +51,8 @@ def import_file(
         return ImportResult(existing, duplicate=True)
     try:
         record = save_batch(session, batch, on)
+        if strict and record.rejected:
+            raise RejectedRows(record.rejected)
         session.commit()
     except BaseException:
         session.rollback()
