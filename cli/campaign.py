@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
 from cli.context import DataDir, fail, out, run, sessions, settings_for
@@ -37,9 +38,8 @@ def _duration_option(value: str | None) -> str | None:
     return value
 
 
-async def start_campaign_workflow(settings: Settings, campaign: Campaign) -> str:
+async def start_campaign_workflow(client: Client, settings: Settings, campaign: Campaign) -> str:
     """Start (or join) the campaign workflow; starting twice is a no-op."""
-    client = await connect(settings)
     handle = await client.start_workflow(
         CampaignWorkflow.run,
         CampaignInput(campaign_id=campaign.id, name=campaign.name, page_size=campaign.page_size),
@@ -48,6 +48,10 @@ async def start_campaign_workflow(settings: Settings, campaign: Campaign) -> str
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     return handle.id
+
+
+async def _start(settings: Settings, campaign: Campaign) -> str:
+    return await start_campaign_workflow(await connect(settings), settings, campaign)
 
 
 @app.command()
@@ -88,7 +92,7 @@ def start(
         campaign, added = enrol(factory, plan, [r.supplier_id for r in rows])
     except CampaignConflict as exc:
         fail(str(exc), 2)
-    workflow_id = run(start_campaign_workflow(settings, campaign), settings)
+    workflow_id = run(_start(settings, campaign), settings)
     out.print(f"Campaign {campaign.name}: {added} supplier(s) enrolled; workflow {workflow_id} started.")
     out.print(f"Follow it with: minerals campaign status {campaign.name}")
 
@@ -141,6 +145,13 @@ def status(
     if wait and campaign.status in (CampaignStatus.CREATED, CampaignStatus.STARTING):
         _wait_for_pages(factory, name, timeout=600)
         campaign = _campaign(factory, name)
+    print_status(factory, campaign)
+
+
+def print_status(factory: sessionmaker[Session], campaign: Campaign) -> None:
+    """Print a campaign's counts by stage and its response rate."""
+    with factory() as session:
+        campaign = session.get(Campaign, campaign.id) or campaign  # the workflow may have moved it on
     counts = stage_counts(factory, campaign.id)
     total = sum(counts.values())
     with factory() as session:

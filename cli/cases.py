@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 from sqlalchemy import select
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from activities.filestore import TooLarge, store_upload
@@ -124,12 +124,18 @@ def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
         out.print(f"  {sent}  {e['kind']:<12} to {', '.join(e['to'])}: {e['subject']}", markup=False)
 
 
-async def _submit(settings: Settings, case: int, workflow_id: str, file: Path, by: str) -> UploadOutcome:
-    client = await connect(settings)
+class SubmitRefused(Exception):
+    """The case did not take the file; the message says why."""
+
+
+async def submit_file(
+    client: Client, settings: Settings, case: int, workflow_id: str, file: Path, by: str
+) -> UploadOutcome:
+    """Store a file for a case, then hand it to the survey workflow (Update); returns the check result."""
     handle = client.get_workflow_handle_for(SurveyWorkflow.run, workflow_id)
     state = await handle.query(SurveyWorkflow.state)
     if state.stage.final:
-        fail(f"case {case} is {state.stage.value}; `minerals cases reopen {case}` first to take a new file")
+        raise SubmitRefused(f"case {case} is {state.stage.value}; reopen it first to take a new file")
     with file.open("rb") as source:
         upload = await asyncio.to_thread(
             store_upload,
@@ -145,7 +151,13 @@ async def _submit(settings: Settings, case: int, workflow_id: str, file: Path, b
         return await handle.execute_update(SurveyWorkflow.submit_upload, upload)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
-        fail(f"case {case}: file refused: {getattr(cause, 'message', None) or cause}")
+        raise SubmitRefused(
+            f"case {case}: file refused: {getattr(cause, 'message', None) or cause}"
+        ) from None
+
+
+async def _submit(settings: Settings, case: int, workflow_id: str, file: Path, by: str) -> UploadOutcome:
+    return await submit_file(await connect(settings), settings, case, workflow_id, file, by)
 
 
 @app.command()
@@ -160,7 +172,7 @@ def submit(
     detail = _detail(settings, case)
     try:
         outcome = run(_submit(settings, case, detail["workflow_id"], file, by or _me()), settings)
-    except TooLarge as exc:
+    except (TooLarge, SubmitRefused) as exc:
         fail(str(exc))
     except RPCError as exc:
         fail(f"case {case}: the survey workflow did not take the file ({exc.message})")

@@ -19,6 +19,7 @@ app.add_typer(cases.app, name="cases")
 app.command("outbox")(outbox.outbox)
 app.command("up")(up.up)
 app.command("worker")(up.worker)
+app.command("demo")(demo.demo)
 app.add_typer(smelters.app, name="smelters")
 app.command("assess")(assess.assess_command)
 
