@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import assess, campaign, cases, check, outbox, smelters, suppliers, up
+from cli import assess, campaign, cases, check, demo, outbox, smelters, suppliers, up
 
 app = typer.Typer(
     help="Responsible Minerals Workflows: supplier surveys, template checks and smelter risk.",
