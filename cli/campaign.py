@@ -103,7 +103,7 @@ def stage_counts(factory: sessionmaker[Session], campaign_id: int) -> Counter[st
         query = (
             select(Survey.stage, func.count()).where(Survey.campaign_id == campaign_id).group_by(Survey.stage)
         )
-        return Counter({stage: count for stage, count in session.execute(query).tuples()})
+        return Counter({stage: count for stage, count in session.execute(query)})
 
 
 def _campaign(factory: sessionmaker[Session], name: str) -> Campaign:

@@ -72,7 +72,7 @@ def email_row(message: EmailMessage) -> dict[str, Any]:
 
 def case_detail(session: Session, survey_id: int) -> dict[str, Any] | None:
     """Everything about one case: summary, history, files, findings and emails."""
-    found = session.execute(case_query().where(Survey.id == survey_id)).tuples().first()
+    found = session.execute(case_query().where(Survey.id == survey_id)).first()
     if found is None:
         return None
     detail = case_row(*found)

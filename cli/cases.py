@@ -61,7 +61,7 @@ def list_(
             and session.scalar(select(Campaign.id).where(Campaign.name == campaign)) is None
         ):
             fail(f"no campaign named {campaign!r}", 2)
-        rows = [case_row(*r) for r in session.execute(query).tuples()]
+        rows = [case_row(*r) for r in session.execute(query)]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

@@ -41,7 +41,7 @@ async def _case_ids(factory: sessionmaker[Session], campaign_id: int) -> dict[st
                 .join(Survey, Survey.supplier_id == Supplier.id)
                 .where(Survey.campaign_id == campaign_id)
             )
-            return {sid: (case, wid) for sid, case, wid in session.execute(query).tuples()}
+            return {sid: (case, wid) for sid, case, wid in session.execute(query)}
 
     return await asyncio.to_thread(read)
 
