@@ -67,7 +67,7 @@ def identifiers(declaration: Declaration) -> list[Issue]:
     """Ids that are not CIDs, or that the file's own Smelter Look-up does not know; unknown names."""
     sheet = declaration.layout.smelters.sheet
     known_ids = {e.smelter_id.upper() for e in declaration.lookup if e.smelter_id}
-    known_names = {(answer_key(e.metal), answer_key(e.alias)) for e in declaration.lookup}
+    known_names: set[tuple[str, str]] = set()  # built on the first row that needs it
     check_format = not declaration.layout.generation.startswith(LEGACY_ID_GENERATIONS)
     issues = []
     for r in declaration.smelters:
@@ -78,7 +78,10 @@ def identifiers(declaration: Declaration) -> list[Issue]:
                 issues.append(found("invalid-smelter-id", sheet, cell, row=r.row, smelter_id=typed))
             elif known_ids and typed.upper() not in known_ids:
                 issues.append(found("unknown-smelter-id", sheet, cell, row=r.row, smelter_id=typed))
-        elif r.lookup and r.metal and known_names and not _special(r.lookup):
+        elif r.lookup and r.metal and declaration.lookup and not _special(r.lookup):
+            known_names = known_names or {
+                (answer_key(e.metal), answer_key(e.alias)) for e in declaration.lookup
+            }
             if (answer_key(r.metal), answer_key(r.lookup)) not in known_names:
                 issues.append(found("unknown-smelter-name", sheet, f"C{r.row}", row=r.row, value=r.lookup))
     return issues

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _NOT_KEY = re.compile(r"[^\w%]+")
 # Spellings seen in real files or older template lists, keyed like `answer_key`.
@@ -36,6 +37,7 @@ _PHONE_LIKE = re.compile(r"^[+\-][\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d+)?$", re
 CID = re.compile(r"^CID\d{6}$")
 
 
+@lru_cache(maxsize=8192)  # the same few answers, metals and aliases come back on every row
 def answer_key(text: str) -> str:
     """Comparison key of an answer: case, spacing, punctuation and brackets ignored."""
     return _NOT_KEY.sub("", text.casefold()).replace("_", "")
@@ -45,12 +47,17 @@ def canonical(value: str | None, raw: object, choices: Iterable[str]) -> str | N
     """The allowed answer that `value` means, or None when it matches none of `choices`."""
     if value is None:
         return None
-    by_key = {answer_key(c): c for c in choices}
+    by_key = _keyed(tuple(choices))
     number = isinstance(raw, int | float) and not isinstance(raw, bool)
     key = "1" if number and raw == 1 else answer_key(value)
     if key in by_key:
         return by_key[key]
     return by_key.get(_VARIANTS.get(key, key))
+
+
+@lru_cache(maxsize=256)
+def _keyed(choices: tuple[str, ...]) -> dict[str, str]:
+    return {answer_key(c): c for c in choices}
 
 
 def same_answer(a: str | None, b: str) -> bool:
