@@ -1,3 +1,3 @@
 """Imports every table module so `Base.metadata` knows them all."""
 
-from models import audit, campaign, files, outbox, registry, supplier, survey  # noqa: F401
+from models import audit, campaign, files, outbox, registry, report_declaration, supplier, survey  # noqa: F401
