@@ -14,6 +14,7 @@ from risk.registry import SPECIAL, Registry
 
 Method = Literal["id", "alias", "name", "none"]
 COUNTRY_PENALTY = 10.0  # ranking only: a same-named facility in the declared country goes first
+SHORTLIST = 12  # names rescored with WRatio per metal
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def name_match(
     registry: Registry, text: str, metal: str | None, country: str | None, config: RiskConfig
 ) -> Match:
     """Fuzzy match of a name within a metal, banded: auto-accept, review, or none."""
-    found = candidates(registry, text, metal, country, limit=3)
+    found = candidates(registry, text, metal, country, limit=3, cutoff=config.review_score - 10)
     if not found or found[0].score < config.review_score:
         return Match("none", note=f"no registry name is close to {text!r}", candidates=tuple(found))
     best = found[0]
@@ -112,6 +113,7 @@ def candidates(
     metal: str | None = None,
     country: str | None = None,
     limit: int = 5,
+    cutoff: float = 50.0,
 ) -> list[Candidate]:
     """The facilities whose names are closest to `text` (within `metal` when given), best first."""
     key = name_key(text)
@@ -120,16 +122,23 @@ def candidates(
     wanted = country_key(country)
     metal = metal_name(metal)
     scores: dict[str, float] = {}
+    ordered = " ".join(sorted(key.split()))
     for m in [metal] if metal else sorted(registry.names):
         choices = registry.names.get(m, [])
-        hits = process.extract(key, choices, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=50)
-        for _choice, score, index in hits:
+        # WRatio is slow over hundreds of names: shortlist by word-order-free plain ratio, then rescore.
+        shortlist = process.extract(
+            ordered, registry.sorted_names.get(m, []), scorer=fuzz.ratio, limit=SHORTLIST
+        )
+        for _choice, _rough, index in shortlist:
+            score = fuzz.WRatio(key, choices[index], score_cutoff=cutoff)
             for cid in registry.name_ids[m][index]:
                 scores[cid] = max(scores.get(cid, 0.0), float(score))
     found = []
     for cid, score in scores.items():
+        if score <= 0:
+            continue
         facility = registry.facilities[cid]
-        have = country_key(facility.country)
+        have = registry.country_keys.get(cid)
         agrees = None if wanted is None or have is None else wanted == have
         found.append(Candidate(cid, facility.name, facility.metal, facility.country, score, agrees))
     found.sort(

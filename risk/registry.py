@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry
-from risk.normalize import exact_key, metal_name, name_key
+from risk.normalize import country_key, exact_key, metal_name, name_key
 
 CID = re.compile(r"^CID\d{6}$")
 V2_ID = re.compile(r"^\d[A-Z]{3}\d{3}$")  # CFSI v2: metal digit, ISO3 country, number
@@ -63,6 +63,8 @@ class Registry:
         for facility in self.facilities.values():
             self._index(facility)
         self.names: dict[str, list[str]] = {m: list(keys) for m, keys in self.by_name.items()}
+        self.sorted_names = {m: [" ".join(sorted(k.split())) for k in keys] for m, keys in self.names.items()}
+        self.country_keys = {cid: country_key(f.country) for cid, f in self.facilities.items()}
         self.name_ids: dict[str, list[set[str]]] = {
             m: list(keys.values()) for m, keys in self.by_name.items()
         }
