@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
-from cli.context import DataDir, fail, out, run, sessions, settings_for
+from cli.context import DataDir, err, fail, out, run, sessions, settings_for
 from cli.enrol import CampaignConflict, CampaignPlan, check_plan, enrol, parse_due
 from cli.suppliers import load_rows, upsert_suppliers
 from models.campaign import Campaign
@@ -92,7 +92,11 @@ def start(
         campaign, added = enrol(factory, plan, [r.supplier_id for r in rows])
     except CampaignConflict as exc:
         fail(str(exc), 2)
-    workflow_id = run(_start(settings, campaign), settings)
+    try:
+        workflow_id = run(_start(settings, campaign), settings)
+    except typer.Exit:
+        err.print(f"Campaign {campaign.name} and its {added} new case(s) are saved; run the command again.")
+        raise
     out.print(f"Campaign {campaign.name}: {added} supplier(s) enrolled; workflow {workflow_id} started.")
     out.print(f"Follow it with: minerals campaign status {campaign.name}")
 
