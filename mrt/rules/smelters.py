@@ -15,6 +15,8 @@ from mrt.rules.values import (
 )
 
 LEGACY_ID_GENERATIONS = ("cmrt-1", "cmrt-2")  # smelter ids before CMRT 3 were "1AUS046", not CIDs
+# Before CMRT 4 the file carried only standard names; its dropdown offered other spellings too.
+NO_ALIAS_GENERATIONS = ("cmrt-1", "cmrt-2", "cmrt-3")
 _INPUT_COLUMNS = ("A", "B", "C", "D", "E")
 _TEXT_COLUMNS = ("D", "K", "L", "M", "N", "O", "Q")
 
@@ -69,6 +71,9 @@ def identifiers(declaration: Declaration) -> list[Issue]:
     known_ids = {e.smelter_id.upper() for e in declaration.lookup if e.smelter_id}
     known_names: set[tuple[str, str]] = set()  # built on the first row that needs it
     check_format = not declaration.layout.generation.startswith(LEGACY_ID_GENERATIONS)
+    check_names = bool(declaration.lookup) and not declaration.layout.generation.startswith(
+        NO_ALIAS_GENERATIONS
+    )
     issues = []
     for r in declaration.smelters:
         typed, column = (r.id_input, "A") if r.id_input else (r.smelter_id, "F")
@@ -78,7 +83,7 @@ def identifiers(declaration: Declaration) -> list[Issue]:
                 issues.append(found("invalid-smelter-id", sheet, cell, row=r.row, smelter_id=typed))
             elif known_ids and typed.upper() not in known_ids:
                 issues.append(found("unknown-smelter-id", sheet, cell, row=r.row, smelter_id=typed))
-        elif r.lookup and r.metal and declaration.lookup and not _special(r.lookup):
+        elif r.lookup and r.metal and check_names and not _special(r.lookup):
             known_names = known_names or {
                 (answer_key(e.metal), answer_key(e.alias)) for e in declaration.lookup
             }
