@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from cli import assess, campaign, cases, check, demo, outbox, report, smelters, suppliers, up
+from cli import assess, campaign, cases, check, demo, outbox, report, smelters, suppliers, up, users
+from cli import console as console_cmd
 
 app = typer.Typer(
     help="Responsible Minerals Workflows: supplier surveys, template checks and smelter risk.",
@@ -22,6 +23,8 @@ app.command("worker")(up.worker)
 app.command("demo")(demo.demo)
 app.add_typer(smelters.app, name="smelters")
 app.command("assess")(assess.assess_command)
+app.add_typer(users.app, name="users")
+app.command("console")(console_cmd.console)
 app.add_typer(report.app, name="report")
 
 

@@ -1,3 +1,13 @@
 """Imports every table module so `Base.metadata` knows them all."""
 
-from models import audit, campaign, files, outbox, registry, report_declaration, supplier, survey  # noqa: F401
+from models import (  # noqa: F401  (one name per line, so features add theirs without conflicts)
+    audit,
+    campaign,
+    files,
+    outbox,
+    registry,
+    report_declaration,
+    supplier,
+    survey,
+    users,
+)

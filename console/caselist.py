@@ -1,0 +1,206 @@
+"""The case list query: filters, supplier search, sorting and keyset paging that stays fast at scale."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.campaign import Campaign
+from models.enums import FINAL, Stage
+from models.supplier import Supplier
+from models.survey import Finding, Survey
+
+PAGE_SIZE = 50
+RISKS = ("high", "medium", "low", "none")
+# Sort key -> column; every sort pages by (column, case id).
+SORTS: dict[str, Any] = {
+    "id": Survey.id,
+    "due": Survey.due_at,
+    "updated": Survey.updated_at,
+    "stage": Survey.stage,
+    "supplier": Supplier.name,
+}
+_DATES = {"due", "updated"}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the staff asked the list for; unknown values are dropped, never passed to SQL raw."""
+
+    campaign: str = ""
+    stage: str = ""
+    risk: str = ""
+    overdue: bool = False
+    owner: str = ""
+    metal: str = ""
+    smelter: str = ""
+    q: str = ""
+    sort: str = "id"
+    desc: bool = False
+    after: str = ""  # keyset cursor of the previous page's last row
+
+    @classmethod
+    def parse(cls, params: dict[str, str]) -> CaseFilter:
+        """A filter from query parameters."""
+
+        def text(name: str, limit: int = 100) -> str:
+            return (params.get(name) or "").strip()[:limit]
+
+        stage = text("stage")
+        risk = text("risk")
+        sort = text("sort") or "id"
+        return cls(
+            campaign=text("campaign", 64),
+            stage=stage if stage in {s.value for s in Stage} else "",
+            risk=risk if risk in RISKS else "",
+            overdue=params.get("overdue") in {"1", "on", "true"},
+            owner=text("owner", 320),
+            metal=text("metal", 40),
+            smelter=text("smelter", 40),
+            q=text("q"),
+            sort=sort if sort in SORTS else "id",
+            desc=params.get("dir") == "desc",
+            after=text("after", 400),
+        )
+
+    def query_params(self, **changes: Any) -> dict[str, str]:
+        """This filter as query parameters (for links), with some fields changed."""
+        f = replace(self, **changes)
+        out = {
+            "campaign": f.campaign,
+            "stage": f.stage,
+            "risk": f.risk,
+            "overdue": "1" if f.overdue else "",
+            "owner": f.owner,
+            "metal": f.metal,
+            "smelter": f.smelter,
+            "q": f.q,
+            "sort": "" if f.sort == "id" else f.sort,
+            "dir": "desc" if f.desc else "",
+            "after": f.after,
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of cases, the total matching, and the cursor of the next page (empty on the last)."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    next_after: str
+
+
+def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if f.campaign:
+        where.append(Campaign.name == f.campaign)
+    if f.stage:
+        where.append(Survey.stage == f.stage)
+    if f.risk:
+        where.append(Survey.risk == f.risk)
+    if f.overdue:
+        where.append(and_(Survey.due_at < now, Survey.stage.not_in([s.value for s in FINAL])))
+    if f.owner:
+        where.append(Supplier.owner_email == f.owner.lower())
+    if f.metal:
+        where.append(exists().where(Finding.survey_id == Survey.id, Finding.metal == f.metal))
+    if f.smelter:
+        where.append(exists().where(Finding.survey_id == Survey.id, Finding.smelter_id == f.smelter))
+    if f.q:
+        like = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(
+            or_(
+                Supplier.supplier_id.like(f"{like}%", escape="\\"),
+                Supplier.name.like(f"%{like}%", escape="\\"),
+            )
+        )
+    return where
+
+
+def _cursor(value: Any, case_id: int) -> str:
+    shown = value.isoformat() if isinstance(value, dt.datetime) else value
+    return base64.urlsafe_b64encode(json.dumps([shown, case_id]).encode()).decode()
+
+
+def _after(f: CaseFilter) -> tuple[Any, int] | None:
+    try:
+        value, case_id = json.loads(base64.urlsafe_b64decode(f.after.encode()))
+        if f.sort in _DATES:
+            value = dt.datetime.fromisoformat(value)
+        if f.sort == "id":
+            value = int(value)
+        if not isinstance(case_id, int) or (f.sort in {"stage", "supplier"} and not isinstance(value, str)):
+            return None
+        return value, case_id
+    except (ValueError, TypeError):
+        return None
+
+
+def _base(f: CaseFilter, now: dt.datetime) -> Select[Any]:  # one row per case, ten columns
+    query = (
+        select(
+            Survey.id,
+            Survey.stage,
+            Survey.due_at,
+            Survey.risk,
+            Survey.reminders_sent,
+            Survey.updated_at,
+            Campaign.name,
+            Supplier.supplier_id,
+            Supplier.name,
+            Supplier.owner_email,
+        )
+        .join(Campaign, Survey.campaign_id == Campaign.id)
+        .join(Supplier, Survey.supplier_id == Supplier.id)
+    )
+    filtered: Select[Any] = query.where(*_conditions(f, now))  # type: ignore[assignment]
+    return filtered
+
+
+def list_cases(session: Session, f: CaseFilter, limit: int = PAGE_SIZE) -> CasePage:
+    """One page of cases matching the filter, in the asked order, after the cursor."""
+    now = utcnow()
+    column = SORTS[f.sort]
+    query = _base(f, now)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    after = _after(f) if f.after else None
+    if after is not None:
+        value, case_id = after
+        if f.desc:
+            query = query.where(or_(column < value, and_(column == value, Survey.id < case_id)))
+        else:
+            query = query.where(or_(column > value, and_(column == value, Survey.id > case_id)))
+    order = (column.desc(), Survey.id.desc()) if f.desc else (column.asc(), Survey.id.asc())
+    fetched = session.execute(query.order_by(*order).limit(limit + 1)).tuples().all()
+    rows = [
+        {
+            "id": r[0],
+            "stage": r[1],
+            "due_at": r[2],
+            "risk": r[3],
+            "reminders_sent": r[4],
+            "updated_at": r[5],
+            "campaign": r[6],
+            "supplier_id": r[7],
+            "supplier": r[8],
+            "owner": r[9],
+            "overdue": r[2].replace(tzinfo=r[2].tzinfo or dt.UTC) < now and r[1] not in FINAL,
+            "_key": {"id": r[0], "due": r[2], "updated": r[5], "stage": r[1], "supplier": r[8]}[f.sort],
+        }
+        for r in fetched[:limit]
+    ]
+    next_after = _cursor(rows[-1]["_key"], rows[-1]["id"]) if len(fetched) > limit else ""
+    return CasePage(rows, total, next_after)
+
+
+def campaign_names(session: Session) -> list[str]:
+    """Every campaign's name, newest first (for the filter)."""
+    return list(session.scalars(select(Campaign.name).order_by(Campaign.id.desc())))

@@ -1,0 +1,65 @@
+"""The console's way to Temporal: one lazily connected client; staff signals and supplier updates."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
+
+from models.messages import SubmitUpload, UploadOutcome
+from models.settings import Settings
+from worker.client import connect
+from workflows import SurveyWorkflow
+
+
+class WorkflowUnavailable(RuntimeError):
+    """Temporal could not be reached or the workflow did not take the message."""
+
+
+class UploadRejected(ValueError):
+    """The survey workflow refused an upload; the message is for the supplier."""
+
+
+class Gateway:
+    """Connects on first use (so the console starts even when Temporal is still starting)."""
+
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self._settings = settings
+        self._client = client
+        self._lock = asyncio.Lock()
+
+    async def client(self) -> Client:
+        """The shared client, connected once."""
+        async with self._lock:
+            if self._client is None:
+                try:
+                    self._client = await connect(self._settings)
+                except RuntimeError as exc:
+                    raise WorkflowUnavailable(f"Temporal is not reachable ({exc})") from None
+            return self._client
+
+    async def signal(self, workflow_id: str, signal: Any, arg: Any) -> None:
+        """Send a staff action to a survey workflow."""
+        client = await self.client()
+        try:
+            await client.get_workflow_handle(workflow_id).signal(signal, arg)
+        except RPCError as exc:
+            raise WorkflowUnavailable(f"the survey workflow did not take it ({exc.message})") from None
+
+    async def submit_upload(self, workflow_id: str, upload: SubmitUpload) -> UploadOutcome:
+        """Offer a stored file to the survey workflow as its Update and wait for the check's outcome."""
+        client = await self.client()
+        handle = client.get_workflow_handle(workflow_id)
+        try:
+            outcome = await handle.execute_update(SurveyWorkflow.submit_upload, upload)
+        except WorkflowUpdateFailedError as exc:
+            cause = exc.cause
+            raise UploadRejected(
+                cause.message if isinstance(cause, ApplicationError) else str(cause)
+            ) from None
+        except RPCError as exc:
+            raise WorkflowUnavailable(exc.message) from None
+        return UploadOutcome.model_validate(outcome)
