@@ -50,17 +50,15 @@ def _scope(
 
 
 def print_kpi(report: KpiReport, console: Console) -> None:
-    """The KPI table and its counting rules on the terminal."""
+    """The KPI table (one column per group and metal, as annual reports show it) and its rules."""
     table = Table(title=f"Responsible minerals KPIs as of {report.as_of:%Y-%m-%d}")
-    for title, _ in COLUMNS:
-        table.add_column(title, justify="left" if title == "Minerals" else "right")
+    table.add_column("Minerals")
     for row in report.rows:
-        shown = [
-            percent(v) if attr in RATIOS else str(v)  # type: ignore[arg-type]
-            for (_, attr), v in zip(COLUMNS, cells(row), strict=True)
-        ]
-        shown[0] = shown[0] if row.metal is None else f"  {shown[0]}"
-        table.add_row(*shown, style="bold" if row.metal is None else None)
+        table.add_column(row.label, justify="right", style="bold" if row.metal is None else None)
+    values = [cells(row) for row in report.rows]
+    for i, (title, attr) in enumerate(COLUMNS[1:], start=1):
+        shown = [percent(v[i]) if attr in RATIOS else str(v[i]) for v in values]  # type: ignore[arg-type]
+        table.add_row(title, *shown)
     console.print(table)
     for rule in report.rules:
         console.print(f"- {rule}", markup=False, highlight=False)
