@@ -38,6 +38,7 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # Only far-out references are collected (3-letter columns, 5+ digit rows): cheap on normal sheets.
 _FAR_COLUMN = re.compile(rb'<c r="([A-Z]{3})[0-9]')
 _FAR_ROW = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]{5,7})"')
+_ANY_FAR = re.compile(rb'<c r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{5})|<row r="[0-9]{5}')  # one search per chunk
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]{1,3}[0-9]{1,7}:([A-Z]{1,3})([0-9]{1,7})"')
 _NEAR_ROWS, _NEAR_COLUMNS = 9999, 702  # the most a sheet without far-out references can span
 _OVERLAP = 64  # bytes kept between chunks so a tag split across two chunks is still seen
@@ -51,8 +52,9 @@ class _Extent:
         self.col: int | None = None
 
     def scan(self, window: bytes) -> None:
-        rows = [int(r) for r in set(_FAR_ROW.findall(window))]
-        cols = [column_index(c.decode()) + 1 for c in set(_FAR_COLUMN.findall(window))]
+        far = _ANY_FAR.search(window) is not None
+        rows = [int(r) for r in set(_FAR_ROW.findall(window))] if far else []
+        cols = [column_index(c.decode()) + 1 for c in set(_FAR_COLUMN.findall(window))] if far else []
         for col, row in _DIMENSION.findall(window):
             rows.append(int(row))
             cols.append(column_index(col.decode()) + 1)
@@ -71,14 +73,14 @@ class _Extent:
 
 
 def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
-    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    # Every part is scanned, whatever its name: a worksheet may be stored under any extension.
+    is_sheet = info.filename.startswith("xl/worksheets/")
     extent = _Extent()
     carry = b""
     with zf.open(info) as stream:  # reading to the end verifies the CRC
         while chunk := stream.read(MIB):
             window = carry + chunk
-            if is_xml and _DTD.search(window):
+            if b"<!" in window and _DTD.search(window):
                 raise Unreadable(
                     "xml-entities",
                     "The file contains XML entity declarations, which Excel never writes; it was refused.",

@@ -52,11 +52,13 @@ def table_rows(sheet: Sheet | None, table: TableLayout) -> list[tuple[int, dict[
     indexes = [column_index(letter) for letter in letters]
     out = []
     for row in range(table.first_row - 1, min(table.last_row, sheet.last_row)):
-        values = {letter: sheet.at(row, i) for letter, i in zip(letters, indexes, strict=True)}
-        if any(_is_footer(v) for v in values.values()):
+        cells = sheet.row_values(row, indexes)
+        if all(v is None for v in cells):
+            continue  # most of the 2,500 rows: nothing to look at
+        if any(_is_footer(v) for v in cells):
             break  # the template's copyright line (and filler below it) ends every list
-        if any(text(v) for v in values.values()):
-            out.append((row + 1, values))
+        if any(text(v) for v in cells):
+            out.append((row + 1, dict(zip(letters, cells, strict=True))))
     return out
 
 

@@ -74,6 +74,19 @@ class Sheet:
         value = line[c] if c < len(line) else None
         return None if value == "" else value
 
+    def row_values(self, row: int, cols: list[int]) -> list[Any]:
+        """Raw values of 0-based `row` at 0-based `cols` ("" and absent cells read as None)."""
+        r = row - self.row0
+        if r < 0 or r >= len(self.rows):
+            return [None] * len(cols)
+        line, width = self.rows[r], len(self.rows[r])
+        out = []
+        for c in cols:
+            c -= self.col0
+            value = line[c] if 0 <= c < width else None
+            out.append(None if value == "" else value)
+        return out
+
     def raw(self, cell: str) -> Any:
         """The raw value of an A1 cell, or None."""
         return self.at(*split_cell(cell))
