@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+import io
+import pickle
 import queue
 import socket
 import subprocess
@@ -43,6 +45,24 @@ def _serve(conn: Connection, memory_limit: int) -> None:
             conn.send(reply)
         except Exception:  # an unpicklable result: report it instead of dying silently
             conn.send(("unreadable", "parser-crashed", "The parse result could not be returned."))
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    """Results come from a process that parsed hostile input: rebuild only declaration types."""
+
+    ALLOWED = ("mrt.model", "mrt.layout", "datetime", "collections")
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refused {module}.{name} from a parse child")
+
+
+def _restricted_loads(data: bytes) -> Any:
+    try:
+        return _ResultUnpickler(io.BytesIO(data)).load()
+    except (pickle.UnpicklingError, AttributeError, EOFError, ValueError) as exc:
+        return ("unreadable", "parser-crashed", f"The parse result was refused ({exc}).")
 
 
 class _Worker:
@@ -87,14 +107,19 @@ class ParsePool:
 
     def _acquire(self) -> _Worker:
         self._slots.acquire()
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
+        while True:
             try:
-                return _Worker(self.memory_limit)
-            except BaseException:
-                self._slots.release()
-                raise
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker.process.poll() is None:
+                return worker
+            worker.stop()  # died while idle (killed from outside): never blame the next file
+        try:
+            return _Worker(self.memory_limit)
+        except BaseException:
+            self._slots.release()
+            raise
 
     def _release(self, worker: _Worker) -> None:
         self._idle.put(worker)
@@ -114,7 +139,7 @@ class ParsePool:
             if not worker.conn.poll(self.timeout if timeout is None else timeout):
                 self._discard(worker)
                 raise Unreadable("timeout", "Reading the file took too long; it was stopped.")
-            reply = worker.conn.recv()
+            reply = _restricted_loads(worker.conn.recv_bytes())
         except (EOFError, OSError) as exc:
             self._discard(worker)
             code = worker.process.returncode

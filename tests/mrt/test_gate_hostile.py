@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import pathlib
+import signal
 import time
 import zipfile
 from collections.abc import Iterator
@@ -165,3 +167,16 @@ def test_child_crash_and_hang_cost_one_call(pool: ParsePool) -> None:
         pool.call(time.sleep, 60, timeout=0.5)
     assert hung.value.code == "timeout"
     assert pool.call(int, "7") == 7
+
+
+def test_child_killed_while_idle_does_not_fail_the_next_read(pool: ParsePool) -> None:
+    pid = pool.call(os.getpid)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert pool.call(int, "3") == 3
+
+
+def test_only_declaration_data_comes_back_from_a_child(pool: ParsePool) -> None:
+    with pytest.raises(Unreadable) as refused:
+        pool.call(pathlib.Path, "/")  # any class outside the declaration model is refused
+    assert refused.value.code == "parser-crashed"
