@@ -7,6 +7,7 @@ import datetime as dt
 import email
 import email.policy
 import io
+import os
 import shutil
 import socket
 import sys
@@ -22,7 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -40,16 +41,17 @@ from activities.filestore import store_upload
 from cli.enrol import CampaignPlan, enrol
 from models.db import create_schema, make_engine, session_factory
 from models.enums import TemplateFamily
-from models.messages import Cadence, SubmitUpload, SurveyInput
+from models.messages import Cadence, SubmitUpload, SurveyInput, SurveyState
 from models.supplier import Supplier
 from models.survey import Survey
 from mrt.layouts import cmrt6
 from mrt.model import LookupEntry
 from mrt.writer import Filling, write_template
-from workflows import WORKFLOWS
+from workflows import WORKFLOWS, SurveyWorkflow
 
 SECRET = "test-upload-secret-0123456789"
 BASE_URL = "http://portal.test"
+HISTORIES = Path(__file__).resolve().parents[1] / "replay" / "histories"
 MAX_BYTES = 2 * 1024 * 1024
 LOOKUP = [
     LookupEntry("Tungsten", "Alias W", "Standard W", "JAPAN", "CID000001", "RMI"),
@@ -208,6 +210,7 @@ class Kit:
     smtp: SmtpSink
     store: Path
     task_queue: str = field(default_factory=lambda: f"tq-{uuid.uuid4()}")
+    tracked: list[str] = field(default_factory=list)  # workflow ids whose histories may be captured
 
     @property
     def client(self) -> Client:
@@ -234,6 +237,20 @@ class Kit:
             self.client, task_queue=self.task_queue, workflows=WORKFLOWS, activities=self.activities()
         ) as worker:
             yield worker
+
+    async def start(self, inp: SurveyInput, workflow_id: str) -> WorkflowHandle[Any, SurveyState]:
+        """Start a survey workflow on the test's task queue."""
+        self.tracked.append(workflow_id)
+        return await self.client.start_workflow(
+            SurveyWorkflow.run, inp, id=workflow_id, task_queue=self.task_queue
+        )
+
+    async def capture(self, name: str) -> None:
+        """Write the tracked workflows' histories for the replay test (MINERALS_CAPTURE_HISTORIES=1)."""
+        HISTORIES.mkdir(parents=True, exist_ok=True)
+        for workflow_id in self.tracked:
+            history = await self.client.get_workflow_handle(workflow_id).fetch_history()
+            (HISTORIES / f"{name}--{workflow_id}.json").write_text(history.to_json())
 
     def upload(self, survey_id: int, data: bytes, name: str = "cmrt.xlsx") -> SubmitUpload:
         """Store a file for a case as the portal would."""
@@ -268,9 +285,14 @@ def test_server() -> str:
 
 
 @pytest.fixture
-async def kit(tmp_path: Path, sessions: sessionmaker[Session], smtp: SmtpSink) -> AsyncIterator[Kit]:
+async def kit(
+    request: pytest.FixtureRequest, tmp_path: Path, sessions: sessionmaker[Session], smtp: SmtpSink
+) -> AsyncIterator[Kit]:
     """A time-skipping environment (one per test) with the real activities' dependencies."""
     async with await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=test_server(), data_converter=pydantic_data_converter
     ) as env:
-        yield Kit(env, sessions, smtp, tmp_path / "files")
+        kit = Kit(env, sessions, smtp, tmp_path / "files")
+        yield kit
+        if os.environ.get("MINERALS_CAPTURE_HISTORIES"):
+            await kit.capture(request.node.name.removeprefix("test_")[:60])

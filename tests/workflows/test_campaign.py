@@ -36,6 +36,7 @@ async def test_campaign_starts_every_survey_in_pages_once_even_when_started_twic
     cadence = Cadence(reminder_every="10d", reminders=1, escalation_after="5d")
     campaign_id = make_campaign(kit.sessions, "y2027", SUPPLIERS, now + dt.timedelta(days=60), cadence)
     inp = CampaignInput(campaign_id=campaign_id, name="y2027", page_size=2)
+    kit.tracked += [campaign_workflow_id("y2027"), "survey-y2027-P3"]
     async with kit.worker():
         first = await kit.client.execute_workflow(
             CampaignWorkflow.run, inp, id=campaign_workflow_id("y2027"), task_queue=kit.task_queue

@@ -26,7 +26,7 @@ async def today(kit: Kit) -> dt.date:
 async def test_answer_before_the_first_reminder_is_accepted(kit: Kit) -> None:
     inp, wid = await kit.survey("A1", CADENCE, due_in=30 * DAY)
     async with kit.worker():
-        handle = await kit.client.start_workflow(SurveyWorkflow.run, inp, id=wid, task_queue=kit.task_queue)
+        handle = await kit.start(inp, wid)
         await kit.env.sleep(DAY)
         upload = kit.upload(inp.survey_id, workbook(complete_filling(await today(kit))))
         outcome = await handle.execute_update(SurveyWorkflow.submit_upload, upload)
@@ -41,7 +41,7 @@ async def test_answer_before_the_first_reminder_is_accepted(kit: Kit) -> None:
 async def test_risky_answer_after_two_reminders_stops_in_risk_found_with_findings(kit: Kit) -> None:
     inp, wid = await kit.survey("A2", CADENCE, due_in=30 * DAY)
     async with kit.worker():
-        handle = await kit.client.start_workflow(SurveyWorkflow.run, inp, id=wid, task_queue=kit.task_queue)
+        handle = await kit.start(inp, wid)
         await kit.env.sleep(5 * DAY)
         filling = complete_filling(await today(kit))
         filling.answers["Q3"]["Tin"] = "Yes"  # tin from the covered countries
@@ -63,7 +63,7 @@ async def test_incomplete_file_gets_a_fix_request_in_japanese_then_the_fixed_one
 ) -> None:
     inp, wid = await kit.survey("A3", CADENCE, due_in=30 * DAY, language="ja")
     async with kit.worker():
-        handle = await kit.client.start_workflow(SurveyWorkflow.run, inp, id=wid, task_queue=kit.task_queue)
+        handle = await kit.start(inp, wid)
         broken = complete_filling(await today(kit))
         broken.company.pop("contact_email")
         broken.answers["Q1"]["Gold"] = None
@@ -101,7 +101,8 @@ async def test_rejected_uploads_leave_the_case_waiting(kit: Kit) -> None:
     inp, wid = await kit.survey("A4", CADENCE, due_in=30 * DAY)
     data = workbook(complete_filling(await today(kit)))
     async with kit.worker():
-        handle = await kit.client.start_workflow(SurveyWorkflow.run, inp, id=wid, task_queue=kit.task_queue)
+        handle = await kit.start(inp, wid)
+        await kit.env.sleep(dt.timedelta(hours=1))  # the request has gone out
         good = kit.upload(inp.survey_id, data)
         too_big = good.model_copy(update={"size": inp.max_upload_bytes + 1})
         with pytest.raises(WorkflowUpdateFailedError) as raised:

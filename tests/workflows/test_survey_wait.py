@@ -21,7 +21,7 @@ async def test_silent_supplier_is_reminded_escalated_then_overdue_and_a_late_upl
 ) -> None:
     inp, wid = await kit.survey("S1", CADENCE, due_in=10 * DAY)
     async with kit.worker():
-        handle = await kit.client.start_workflow(SurveyWorkflow.run, inp, id=wid, task_queue=kit.task_queue)
+        handle = await kit.start(inp, wid)
         await kit.env.sleep(5 * DAY)
         state = await handle.query(SurveyWorkflow.state)
         assert (state.stage, state.reminders_sent, state.escalated) == (Stage.ESCALATED, 2, True)
@@ -61,7 +61,7 @@ async def test_silent_supplier_is_reminded_escalated_then_overdue_and_a_late_upl
 async def test_extend_moves_the_overdue_date_and_exempt_ends_the_case(kit: Kit) -> None:
     inp, wid = await kit.survey("S2", CADENCE, due_in=4 * DAY)
     async with kit.worker():
-        handle = await kit.client.start_workflow(SurveyWorkflow.run, inp, id=wid, task_queue=kit.task_queue)
+        handle = await kit.start(inp, wid)
         await kit.env.sleep(2 * DAY + dt.timedelta(hours=12))
         new_due = inp.due_at + 5 * DAY
         await handle.signal(SurveyWorkflow.extend_due, ExtendDue(due_at=new_due, actor="staff@company.test"))
