@@ -14,7 +14,8 @@ from risk.registry import SPECIAL, Registry
 
 Method = Literal["id", "alias", "name", "none"]
 COUNTRY_PENALTY = 10.0  # ranking only: a same-named facility in the declared country goes first
-SHORTLIST = 12  # names rescored with WRatio per metal
+SHORTLIST = 8  # names rescored with WRatio per metal
+_NOT_IDENTIFIED, _NOT_LISTED = exact_key(NOT_IDENTIFIED), exact_key(NOT_LISTED)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def match_row(registry: Registry, row: SmelterRow, config: RiskConfig | None = N
     config = config or RiskConfig()
     metal = metal_name(row.metal)
     lookup = exact_key(row.lookup or "")
-    if lookup == exact_key(NOT_IDENTIFIED):
+    if lookup == _NOT_IDENTIFIED:
         return Match("none", gap=True, note="the supplier has not yet identified this smelter")
     note = None
     for typed in dict.fromkeys(t for t in (row.id_input, row.smelter_id) if t):
@@ -72,7 +73,7 @@ def match_row(registry: Registry, row: SmelterRow, config: RiskConfig | None = N
         if best is None or found.score > best.score:
             best = found
     if best is None:
-        reason = "no smelter id or name given" if lookup != exact_key(NOT_LISTED) else "not listed"
+        reason = "no smelter id or name given" if lookup != _NOT_LISTED else "not listed"
         return Match("none", note=note or reason)
     if note and best.method == "name":
         return Match("name", best.matched_id, best.score, True, note=note, candidates=best.candidates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -76,6 +77,7 @@ COUNTRY_ALIASES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)  # the same names and countries recur across a campaign's rows
 def fold(text: str) -> str:
     """Lower-case ASCII with punctuation turned into single spaces."""
     return _SPACES.sub(" ", _PUNCT.sub(" ", anyascii(text).lower())).strip()
