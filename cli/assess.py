@@ -38,7 +38,7 @@ def assessed_json(result: FileResult, assessment: Assessment | None) -> dict[str
     """The check JSON of a file plus `risk`, per-smelter match fields and `findings`."""
     data = to_json(result)
     if assessment is None:
-        data.update(risk=None, as_of=None, registry=None, findings=[])
+        data.update(risk=None, as_of=None, registry=None, statuses_as_of=None, findings=[])
         return data
     by_row = {s.row: s for s in assessment.smelters}
     for smelter in data["smelters"]:
@@ -54,14 +54,8 @@ def assessed_json(result: FileResult, assessment: Assessment | None) -> dict[str
         risk=assessment.risk,
         as_of=assessment.as_of.isoformat(),
         registry=assessment.registry_source,
-        findings=[
-            {
-                k: v
-                for k, v in f.to_dict().items()
-                if k in ("code", "severity", "metal", "smelter_id", "message", "sheet", "cell", "value")
-            }
-            for f in assessment.findings
-        ],
+        statuses_as_of=assessment.statuses_as_of.isoformat() if assessment.statuses_as_of else None,
+        findings=[f.to_dict() for f in assessment.findings],
     )
     return data
 
@@ -77,7 +71,8 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
         Text.assemble(
             ("risk: ", "bold"),
             (assessment.risk, RISK_STYLES[assessment.risk]),
-            f"  (registry: {assessment.registry_source}, as of {assessment.as_of}; smelters: {resolved}"
+            f"  (registry: {assessment.registry_source}, as of {assessment.as_of}, RMI statuses of "
+            f"{assessment.statuses_as_of or 'unknown date'}; smelters: {resolved}"
             + (f", {review} to review" if review else "")
             + ")",
         )

@@ -40,6 +40,7 @@ class Assessment:
     registry_source: str  # database | lookup
     smelters: list[SmelterResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    statuses_as_of: dt.date | None = None  # newest RMI status list used; None when statuses are unknown
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO text)."""
@@ -47,6 +48,7 @@ class Assessment:
             "risk": self.risk,
             "as_of": self.as_of.isoformat(),
             "registry_source": self.registry_source,
+            "statuses_as_of": self.statuses_as_of.isoformat() if self.statuses_as_of else None,
             "smelters": [asdict(s) for s in self.smelters],
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -92,7 +94,7 @@ def assess(
     findings.extend(declaration_findings(declaration, config))
     findings = _dedupe(findings)
     worst = max((RISK_ORDER.index(f.severity) for f in findings), default=0)
-    return Assessment(RISK_ORDER[worst], on, registry.source, results, findings)
+    return Assessment(RISK_ORDER[worst], on, registry.source, results, findings, registry.statuses_as_of)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -56,6 +56,7 @@ class Registry:
     as_of: dt.date | None = None
     source: str = "database"  # database | lookup
     has_statuses: bool = False  # a status list was imported on or before as_of
+    statuses_as_of: dt.date | None = None  # date of the newest status list on or before as_of
 
     def __post_init__(self) -> None:
         self.by_alias: dict[tuple[str, str], str] = {}
@@ -94,6 +95,7 @@ class Registry:
             self.as_of,
             self.source,
             self.has_statuses,
+            self.statuses_as_of,
         )
 
     def resolve_id(self, smelter_id: str | None) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.registry import RegistryAlias, RegistryFacility, RegistryImport, RegistryStatus
@@ -168,15 +168,12 @@ def load_registry(session: Session, as_of: dt.date | None = None) -> Registry:
     )
     for s in rows:
         statuses[s.smelter_id] = Status(s.status, s.as_of, s.raw_status, s.last_audit, s.cycle_days)
-    has_statuses = (
-        session.scalars(
-            select(RegistryImport.id)
-            .where(RegistryImport.kind == "status-list", RegistryImport.as_of <= on)
-            .limit(1)
-        ).first()
-        is not None
+    newest = session.scalar(
+        select(func.max(RegistryImport.as_of)).where(
+            RegistryImport.kind == "status-list", RegistryImport.as_of <= on
+        )
     )
-    return Registry(facilities, statuses, legacy, on, "database", has_statuses)
+    return Registry(facilities, statuses, legacy, on, "database", newest is not None, newest)
 
 
 def import_history(session: Session) -> list[RegistryImport]:

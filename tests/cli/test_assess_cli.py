@@ -108,6 +108,7 @@ def test_imported_statuses_as_of_a_date_change_the_findings(runner: CliRunner, t
         None,
     ]
     assert not {f["code"] for f in before["findings"]} & {"smelter-not-conformant"}
+    assert (before["statuses_as_of"], after["statuses_as_of"]) == (None, "2025-03-01")
     assert [s["rmap_status"] for s in after["smelters"]] == ["suspended", "conformant", "suspended", None]
     flagged = [f for f in after["findings"] if f["code"] == "smelter-not-conformant"]
     assert [(f["smelter_id"], f["cell"]) for f in flagged] == [("CID900002", "A5")]
