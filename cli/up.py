@@ -12,6 +12,7 @@ import typer
 
 from cli.context import DataDir, fail, out, settings_for
 from models.settings import Settings, SettingsError
+from worker.client import connect
 from worker.devserver import StackError
 from worker.stack import Stack, StackAddresses
 
@@ -62,15 +63,13 @@ def up(
     stack = Stack(Path(settings.data_dir), ui=ui)
     try:
         asyncio.run(until_stopped(lambda stop: _serve(stack, stop)))
-    except (StackError, SettingsError) as exc:
+    except (StackError, ValueError) as exc:  # SettingsError and bad values are ValueErrors
         fail(str(exc))
     out.print("Stopped.")
 
 
 async def _work(settings: Settings, stop: asyncio.Event) -> None:
-    from worker.main import build_worker
-
-    from worker.client import connect
+    from worker.main import build_worker  # the activities' imports are heavy: only when needed
 
     client = await connect(settings)
     worker = build_worker(client, settings)

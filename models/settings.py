@@ -134,7 +134,7 @@ def load_settings(**overrides: Any) -> Settings:
     types = {f.name: f.type for f in fields(Settings)}
     for name in types:
         env = os.environ.get(PREFIX + name.upper())
-        if env is not None:
+        if env:  # an empty variable counts as unset, so `MINERALS_X=` never blanks a stored value
             values[name] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
     values["data_dir"] = str(data_dir)

@@ -36,3 +36,9 @@ def test_durations() -> None:
     assert parse_duration("2s") == timedelta(seconds=2)
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration("two weeks")
+
+
+def test_empty_variable_does_not_blank_a_stored_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_settings(tmp_path, upload_secret="stored-by-minerals-up-0123456789")
+    monkeypatch.setenv("MINERALS_UPLOAD_SECRET", "")
+    assert load_settings(data_dir=str(tmp_path)).upload_secret == "stored-by-minerals-up-0123456789"

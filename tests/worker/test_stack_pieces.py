@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from email.message import EmailMessage
 from pathlib import Path
 
 import aiosmtplib
+import pytest
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 
-from worker.devserver import DevServer, free_port
+from worker.devserver import DevServer, StackError, free_port
 from worker.mail_capture import MailCapture, captured_mail
+from worker.stack import Stack
 
 
 async def test_dev_server_answers_and_keeps_search_attributes(tmp_path: Path) -> None:
@@ -52,3 +55,15 @@ async def test_captured_message_is_stored_with_envelope(tmp_path: Path) -> None:
     assert mail.subject == "Please fill the CMRT — 紛争鉱物"
     assert "http://127.0.0.1/u/abc" in mail.text()
     assert not list((tmp_path / "mail").glob("*.part"))
+
+
+def test_one_stack_per_data_dir(tmp_path: Path) -> None:
+    first, second = Stack(tmp_path), Stack(tmp_path)
+    first._take_lock()
+    try:
+        with pytest.raises(StackError, match="already running"):
+            second._take_lock()
+    finally:
+        asyncio.run(first.stop())
+    second._take_lock()  # released by stop()
+    asyncio.run(second.stop())
