@@ -38,7 +38,7 @@ def test_durations() -> None:
         parse_duration("two weeks")
 
 
-def test_empty_variable_does_not_blank_a_stored_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_variable_keeps_the_stored_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     save_settings(tmp_path, upload_secret="stored-by-minerals-up-0123456789")
     monkeypatch.setenv("MINERALS_UPLOAD_SECRET", "")
     assert load_settings(data_dir=str(tmp_path)).upload_secret == "stored-by-minerals-up-0123456789"
