@@ -7,11 +7,20 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from mrt.model import Unreadable
-from mrt.workbook import OLE2_MAGIC, column_index
 
 MIB = 1024 * 1024
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def column_index(letters: str) -> int:
+    """0-based column index of column letters ("A" -> 0, "AB" -> 27)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 @dataclass(frozen=True)
@@ -96,9 +105,11 @@ def _check_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
         )
 
 
-def _check_zip(path: Path, limits: Limits) -> GateReport:
+def check_package(source: Path | IO[bytes], limits: Limits | None = None) -> GateReport:
+    """Check an OOXML zip package (a file, or bytes decrypted in memory) before any parser reads it."""
+    limits = limits or Limits()
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             if len(infos) > limits.max_entries:
@@ -153,7 +164,7 @@ def inspect(path: Path | str, limits: Limits | None = None) -> GateReport:
     if head.startswith(OLE2_MAGIC):
         return GateReport("ole")
     if head.startswith(b"PK\x03\x04"):
-        return _check_zip(path, limits)
+        return check_package(path, limits)
     raise Unreadable(
         "not-a-spreadsheet",
         "The file is not an Excel workbook (.xlsx or .xls). Please upload the template as Excel.",

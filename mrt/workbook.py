@@ -10,20 +10,12 @@ from typing import Any
 
 import python_calamine
 
+from mrt.gate import OLE2_MAGIC, Limits, check_package, column_index
 from mrt.model import Unreadable
 
-OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 # Excel's built-in "read-only" protection of legacy files; public, not a secret.
 DEFAULT_PASSWORD = "VelvetSweatshop"  # noqa: S105
 _CELL = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
-
-
-def column_index(letters: str) -> int:
-    """0-based column index of column letters ("A" -> 0, "AB" -> 27)."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def split_cell(cell: str) -> tuple[int, int]:
@@ -149,6 +141,8 @@ def open_book(path: Path | str, macro_enabled: bool = False) -> Book:
     data = Path(path).read_bytes()
     if data.startswith(OLE2_MAGIC):
         data = decrypt(data)
+        if data.startswith(b"PK"):  # an encrypted .xlsx: the gate never saw its contents
+            macro_enabled = check_package(io.BytesIO(data), Limits()).macro_enabled or macro_enabled
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every broken container

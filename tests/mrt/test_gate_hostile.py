@@ -180,3 +180,13 @@ def test_only_declaration_data_comes_back_from_a_child(pool: ParsePool) -> None:
     with pytest.raises(Unreadable) as refused:
         pool.call(pathlib.Path, "/")  # any class outside the declaration model is refused
     assert refused.value.code == "parser-crashed"
+
+
+def test_default_password_does_not_hide_a_zip_bomb(tmp_path: Path, pool: ParsePool) -> None:
+    bomb = _rezip(
+        _template(tmp_path), tmp_path / "bomb.xlsx", {"xl/media/blank.xml": b" " * (4 * 1024 * 1024)}
+    )
+    out = tmp_path / "velvet-bomb.xlsx"
+    with bomb.open("rb") as plain, out.open("wb") as target:
+        OOXMLFile(plain).encrypt("VelvetSweatshop", target)
+    assert _code(out, pool) == "zip-bomb"
