@@ -74,3 +74,16 @@ def test_lookup_ranks_candidates_with_status(runner: CliRunner, tmp_path: Path) 
     assert [(f["smelter_id"], f["rmap_status"]) for f in by_id] == [("CID900008", "active")]
     table = runner.invoke(app, ["smelters", "lookup", "Bangka Tin"])
     assert table.exit_code == 0 and "CID900008" in table.stdout
+
+
+def test_status_words_are_configurable_in_the_data_dir(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "risk.json").write_text(json.dumps({"statuses": {"Probably fine": "active"}}))
+    result = runner.invoke(app, ["smelters", "import", str(status_list(tmp_path)), "--as-of", "2025-01-31"])
+    assert "3 statuses, 1 rejected" in result.stdout
+    found = json.loads(runner.invoke(app, ["smelters", "lookup", "CID900001", "--json"]).stdout)
+    assert found[0]["rmap_status"] == "active"
+    (data / "risk.json").write_text(json.dumps({"severities": {"smelter-unknown": "urgent"}}))
+    broken = runner.invoke(app, ["smelters", "import", str(status_list(tmp_path))])
+    assert broken.exit_code == 2 and "high, medium or low" in broken.stderr
