@@ -18,6 +18,7 @@ from risk.normalize import fold, metal_name
 from risk.registry import CID, V2_ID, facilities_from_lookup
 
 HEADER_SCAN = 30  # rows searched for the header
+MAX_ROWS = 200_000  # RMI's lists hold a few thousand facilities
 # Column role -> header spellings (folded). The first role found in a header cell wins.
 HEADERS = {
     "smelter_id": (
@@ -132,7 +133,13 @@ def read_source(path: Path, config: RiskConfig | None = None) -> Batch:
         raise SourceError(f"{path.name}: {exc.message.rstrip('.')}") from None
     if "Smelter Look-up" in book.sheet_names or "Standard Smelter Names" in book.sheet_names:
         return _lookup(path.name, digest, book)
-    return _table(path.name, digest, _sheet_records(book), config)
+    problem = SourceError(f"{path.name}: the workbook has no sheets")
+    for sheet in book.sheet_names:  # the first sheet with a facility id header is the list
+        try:
+            return _table(path.name, digest, _sheet_records(book, sheet), config)
+        except SourceError as exc:
+            problem = exc
+    raise problem
 
 
 def _lookup(name: str, digest: str, book: Book) -> Batch:
@@ -173,8 +180,11 @@ def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise SourceError(f"line {reader.line_num}: {exc}") from None
 
 
-def _sheet_records(book: Book) -> Iterator[tuple[int, list[str]]]:
-    sheet = book.sheet(book.sheet_names[0]) if book.sheet_names else None
+def _sheet_records(book: Book, name: str) -> Iterator[tuple[int, list[str]]]:
+    try:
+        sheet = book.sheet(name)
+    except Unreadable as exc:
+        raise SourceError(f"{name}: {exc.message.rstrip('.')}") from None
     if sheet is None:
         return
     for offset, values in enumerate(sheet.rows):
@@ -225,6 +235,8 @@ def _table(name: str, digest: str, records: Iterator[tuple[int, list[str]]], con
                 break
             continue
         batch.rows_read += 1
+        if batch.rows_read > MAX_ROWS:
+            raise SourceError(f"{name}: more than {MAX_ROWS} rows; this is not an RMI facility list")
         row, reasons = _row(line, cells, roles, config)
         if row is not None and row.smelter_id in seen:
             reasons.append(f"{row.smelter_id} is already on line {seen[row.smelter_id]}")
