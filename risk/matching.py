@@ -50,7 +50,7 @@ def match_row(registry: Registry, row: SmelterRow, config: RiskConfig | None = N
     lookup = exact_key(row.lookup or "")
     if lookup == _NOT_IDENTIFIED:
         return Match("none", gap=True, note="the supplier has not yet identified this smelter")
-    note = None
+    note, conflict = None, False
     for typed in dict.fromkeys(t for t in (row.id_input, row.smelter_id) if t):
         cid = registry.resolve_id(typed)
         if cid is None:
@@ -59,14 +59,14 @@ def match_row(registry: Registry, row: SmelterRow, config: RiskConfig | None = N
         facility = registry.facilities[cid]
         if metal is None or facility.metal == metal:
             return Match("id", cid, 100.0)
-        note = f"smelter id {typed} is a {facility.metal} facility, the row says {metal}"
+        note, conflict = f"smelter id {typed} is a {facility.metal} facility, the row says {metal}", True
     texts = [t for t in (row.lookup, row.name) if t and exact_key(t) not in SPECIAL]
     metals = [metal] if metal else sorted(registry.by_name)
     for text in texts:
         for m in metals:
             cid = registry.by_alias.get((m, exact_key(text)))
-            if cid:
-                return Match("alias", cid, 100.0)
+            if cid:  # an exact name outweighs an unknown id, not an id of another metal's facility
+                return Match("alias", cid, 100.0, review=conflict, note=note)
     best: Match | None = None
     for text in texts:
         found = name_match(registry, text, metal, row.country, config)

@@ -27,6 +27,13 @@ def test_id_match_needs_the_same_metal(registry: Registry) -> None:
     assert "Gold facility" in (wrong.note or "")
 
 
+def test_alias_with_another_metals_id_goes_to_review(registry: Registry) -> None:
+    found = match_row(registry, row("Tantalum", lookup="NOTI", smelter_id="CID900001"))
+    assert (found.method, found.matched_id, found.review) == ("alias", "CID900003", True)
+    unknown_id = match_row(registry, row("Tantalum", lookup="NOTI", smelter_id="CID999999"))
+    assert (unknown_id.matched_id, unknown_id.review) == ("CID900003", False)
+
+
 def test_typed_id_in_column_a_and_old_v2_id_resolve(registry: Registry) -> None:
     assert match_row(registry, row("Gold", id_input=" cid900001 ")).matched_id == "CID900001"
     old = match_row(registry, row("Gold", smelter_id="1FRA001"))
