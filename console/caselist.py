@@ -179,7 +179,7 @@ def list_cases(session: Session, f: CaseFilter, limit: int = PAGE_SIZE) -> CaseP
         else:
             query = query.where(or_(column > value, and_(column == value, Survey.id > case_id)))
     order = (column.desc(), Survey.id.desc()) if f.desc else (column.asc(), Survey.id.asc())
-    fetched = session.execute(query.order_by(*order).limit(limit + 1)).tuples().all()
+    fetched = session.execute(query.order_by(*order).limit(limit + 1)).all()
     rows = [
         {
             "id": r[0],

@@ -64,5 +64,5 @@ def campaign_progress(session: Session) -> list[Progress]:
     )
     return [
         Progress(name, template, status, due.isoformat(), *(int(n) for n in counts))
-        for name, template, status, due, *counts in session.execute(query).tuples()
+        for name, template, status, due, *counts in session.execute(query).all()
     ]
