@@ -66,6 +66,8 @@ class Registry:
         self.names: dict[str, list[str]] = {m: list(keys) for m, keys in self.by_name.items()}
         self.sorted_names = {m: [" ".join(sorted(k.split())) for k in keys] for m, keys in self.names.items()}
         self.country_keys = {cid: country_key(f.country) for cid, f in self.facilities.items()}
+        # Metals some status list covers: a facility of such a metal missing from every list is not in RMAP.
+        self.listed_metals = {self.facilities[c].metal for c in self.statuses if c in self.facilities}
         self.name_ids: dict[str, list[set[str]]] = {
             m: list(keys.values()) for m, keys in self.by_name.items()
         }

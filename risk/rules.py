@@ -56,7 +56,7 @@ def smelter_findings(
     status = registry.status(cid)
     name = f"{facility.name} ({cid})"
     if status is None:
-        if registry.has_statuses:
+        if registry.has_statuses and facility.metal in registry.listed_metals:
             text = f"The {metal} smelter {name} is on no RMI status list as of {on}; please source elsewhere."
             found.append(finding("smelter-not-conformant", text))
     elif status.status in config.accepted_statuses and status.expired(on):

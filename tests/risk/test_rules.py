@@ -159,3 +159,19 @@ def test_config_file_overrides_and_rejects_bad_values(
     path.write_text(json.dumps({"severities": {"sourcing-cahra": "critical"}}))
     with pytest.raises(ValueError, match="high, medium or low"):
         load_risk_config(path)
+
+
+def test_missing_status_counts_only_for_metals_a_list_covers(
+    registry: Registry, declare: Build, using: Answers
+) -> None:
+    gold_only = Registry(
+        registry.facilities,
+        {"CID900001": registry.statuses["CID900001"]},
+        {},
+        registry.as_of,
+        has_statuses=True,
+    )
+    tin = declare(using("Tin"), {}, [{"metal": "Tin", "smelter_id": "CID900002"}])
+    assert assess(tin, gold_only).findings == []
+    gold = declare(using("Gold"), {}, [{"metal": "Gold", "smelter_id": "CID900005"}])
+    assert assess(gold, gold_only).codes() == {"smelter-not-conformant"}
