@@ -80,11 +80,11 @@ class Step:
 def next_step(
     plan: Plan, start: dt.datetime, due: dt.datetime, reminders: int, escalated: bool, stage: Stage
 ) -> Step:
-    """Reminders every `every` from the round's start, escalation after the last, overdue at the due date."""
-    if reminders < plan.reminders:
+    """Reminders every `every` before the due date, escalation `escalation_after` the last, then overdue."""
+    if reminders < plan.reminders and start + plan.every * (reminders + 1) < due:
         return Step(Stage.REMINDED, start + plan.every * (reminders + 1))
     if not escalated:
-        return Step(Stage.ESCALATED, start + plan.every * plan.reminders + plan.escalation_after)
+        return Step(Stage.ESCALATED, start + plan.every * reminders + plan.escalation_after)
     if stage != Stage.OVERDUE:
         return Step(Stage.OVERDUE, due)
     return Step(None, None)
