@@ -46,16 +46,22 @@ def question(declaration: Declaration, key: str) -> MineralQuestion | None:
     return next((q for q in declaration.layout.questions if q.key == key), None)
 
 
+# Families whose Checker reads a later answer only when the earlier ones let it through (CMRT:
+# Q2 = IF(Q1="Yes", D32, 0)); EMRT, CRT and AMRT Checkers read every answer cell directly.
+GATED_READING = ("CMRT",)
+
+
 def effective(declaration: Declaration, key: str, mineral: str) -> str | None:
-    """The answer as the Checker sees it: blank unless every question it depends on is answered past its
-    gate (the Checker reads Q2 only when Q1 is answered, Q3 only when Q1 and Q2 are)."""
+    """The answer as the Checker sees it: in a CMRT, blank unless every question it depends on is
+    answered past its gate (Q2 counts only when Q1 is answered, Q3 only when Q1 and Q2 are)."""
     q = question(declaration, key)
     if q is None:
         return None
     f = answer_field(declaration, q, mineral)
     if f.value is None:
         return None
-    for gate in q.unless:
+    gated = declaration.family in GATED_READING
+    for gate in q.unless if gated else ():
         upstream = effective(declaration, gate.key, mineral)
         if upstream is None or any(same_answer(upstream, v) for v in gate.values):
             return None

@@ -15,7 +15,11 @@ from mrt.rules.answers import (
 )
 from mrt.rules.values import answer_key, same_answer
 
-URL_TOPIC = "policy_public"  # the one company comment the Checker requires (the policy's web address)
+URL_TOPIC = "policy_public"  # the company comment every Checker requires (the policy's web address)
+COMMENT_COUNTED = ("EMRT", "CRT")
+# CRT 2.x Checker: smelter rows only once Q1 or Q2 is "Yes"; its not-listed row is outside its total.
+SMELTERS_WHEN_YES = {"CRT": ("Q1", "Q2")}
+NOT_LISTED_UNCOUNTED = ("CRT",)
 
 
 def _missing(kind: str, sheet: str | None, cell: str | None, **params: object) -> Issue:
@@ -88,11 +92,23 @@ def company_questions(declaration: Declaration) -> list[Issue]:
         f = company_answer_field(declaration, q, q.key, q.cell)
         if f.value is None:
             issues.append(_missing("company-answer", f.sheet, f.cell, question=q.key))
-        elif q.topic == URL_TOPIC and q.comment_cell and _requires_comment(f.value, q.comment_required_for):
+        elif q.comment_cell and _requires_comment(f.value, q.comment_required_for):
             comment = declaration.company_comments.get(q.key)
-            if comment is None or comment.value is None or len(comment.value) <= 1:
+            if q.topic == URL_TOPIC and (comment is None or comment.value is None or len(comment.value) <= 1):
                 issues.append(_missing("url", f.sheet, q.comment_cell, question=q.key))
+            elif (
+                q.topic != URL_TOPIC
+                and checker_reads_comment(declaration)
+                and (not comment or not comment.value)
+            ):
+                issues.append(_missing("comment", f.sheet, q.comment_cell, question=q.key, value=f.value))
     return issues
+
+
+def checker_reads_comment(declaration: Declaration) -> bool:
+    """EMRT and CRT Checkers count "other format" answers without a description as missing; CMRT's
+    does not (we still report it, as `comment-required`)."""
+    return declaration.family in COMMENT_COUNTED
 
 
 def _requires_comment(answer: str, answers: tuple[str, ...]) -> bool:
@@ -117,20 +133,27 @@ def smelter_list(declaration: Declaration) -> list[Issue]:
     sheet = declaration.layout.smelters.sheet
     issues = []
     for mineral in minerals(declaration):
-        if not in_scope(declaration, mineral):
+        if not _smelters_needed(declaration, mineral):
             continue
         if not any(same_answer(r.metal, mineral) and r.lookup for r in declaration.smelters):
             issues.append(_missing("smelters", sheet, None, mineral=mineral))
     incomplete = [r for r in declaration.smelters if _not_listed(r.lookup) and not (r.name and r.country)]
-    if incomplete:
-        first = incomplete[0]
-        column = "D" if not first.name else "E"
-        issues.append(_missing("not-listed", sheet, f"{column}{first.row}", row=first.row))
+    counted = declaration.family not in NOT_LISTED_UNCOUNTED
+    for i, r in enumerate(incomplete):
+        cell = f"{'D' if not r.name else 'E'}{r.row}"
         # The Checker counts all such rows as one; each further row still gets its own line.
-        for r in incomplete[1:]:
-            column = "D" if not r.name else "E"
-            issues.append(found("not-listed-incomplete", sheet, f"{column}{r.row}", row=r.row))
+        if i == 0 and counted:
+            issues.append(_missing("not-listed", sheet, cell, row=r.row))
+        else:
+            issues.append(found("not-listed-incomplete", sheet, cell, row=r.row))
     return issues
+
+
+def _smelters_needed(declaration: Declaration, mineral: str) -> bool:
+    keys = SMELTERS_WHEN_YES.get(declaration.family)
+    if keys is None:
+        return in_scope(declaration, mineral)
+    return any(same_answer(effective(declaration, k, mineral), "Yes") for k in keys)
 
 
 def _not_listed(lookup: str | None) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from mrt.model import Declaration, Field, Issue
 from mrt.rules import found
 from mrt.rules.answers import answer_field, company_field, minerals
-from mrt.rules.checker import URL_TOPIC
+from mrt.rules.checker import URL_TOPIC, checker_reads_comment
 from mrt.rules.values import (
     answer_key,
     canonical,
@@ -89,6 +89,8 @@ def comments(declaration: Declaration) -> list[Issue]:
         f = declaration.company_answers.get(cq.key)
         if cq.topic == URL_TOPIC or not cq.comment_cell or f is None or f.value is None:
             continue
+        if checker_reads_comment(declaration):
+            continue  # counted as missing-required
         if any(answer_key(f.value) == answer_key(a) for a in cq.comment_required_for):
             comment = declaration.company_comments.get(cq.key)
             if comment is None or comment.value is None:

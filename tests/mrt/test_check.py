@@ -294,3 +294,29 @@ def test_messages_follow_the_file_language_and_fall_back_to_english() -> None:
     assert "公司名称" in mrt.check(d, "zh", today=TODAY)[0].message
     d.language = "ko"
     assert mrt.check(d, today=TODAY)[0].message.startswith("Company name is required")
+
+
+def test_emrt_checker_reads_answers_directly_and_counts_the_other_format_comment() -> None:
+    d = complete()
+    d.family = "EMRT"  # EMRT Checkers read Q2 even when Q1 is blank
+    answer(d, "Q1", "Tin", None)
+    answer(d, "Q2", "Tin", "No")
+    d.company_answers["E"] = Field(SHEET, "D83", "Yes, using other format (describe)", "x")
+    issues = [i for i in mrt.check(d, today=TODAY) if i.severity == "error"]
+    assert [(i.code, i.cell, i.params["kind"]) for i in issues] == [
+        ("missing-required", "D27", "answer"),
+        ("missing-required", "G83", "comment"),
+    ]
+
+
+def test_crt_checker_wants_smelters_only_after_a_yes() -> None:
+    d = complete()
+    d.family = "CRT"
+    d.smelters.clear()
+    answer(d, "Q1", "Tin", None)
+    answer(d, "Q2", "Tin", None)
+    smelters = [i.params["mineral"] for i in mrt.check(d, today=TODAY) if i.params.get("kind") == "smelters"]
+    assert smelters == ["Tantalum", "Gold", "Tungsten"]
+    d.family = "CMRT"
+    smelters = [i.params["mineral"] for i in mrt.check(d, today=TODAY) if i.params.get("kind") == "smelters"]
+    assert smelters == list(METALS)
