@@ -11,10 +11,13 @@ from typing import Any
 from openpyxl import load_workbook
 
 from mrt.layout import Layout
+from mrt.layouts.common import TITLES
 from mrt.layouts.registry import layout_for
 from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry
 from mrt.reader import read
+from mrt.workbook import open_book
 from mrt.writer import Filling, Value, build_workbook, put, write_template
+from reports.cached import keep_cached
 from reports.kpi import KpiRow, count_row
 from reports.rollup_answers import default_company_answers, mineral_answers
 from reports.scope import Scope, campaign_minerals, group_of
@@ -154,7 +157,11 @@ def _fill_blank(target: Target, filling: Filling, out: Path) -> None:
             for cell in row:
                 if cell.value is not None and (name, cell.coordinate) not in untouched:
                     put(book[name], cell.coordinate, cell.value)
+    book.calculation.fullCalcOnLoad = True  # Excel recomputes every label and look-up on opening
     book.save(out)
+    declaration = open_book(target.blank).sheet(layout.declaration_sheet)
+    title = (declaration.value("D2") if declaration else None) or TITLES[layout.family]
+    keep_cached(out, book.sheetnames.index(layout.declaration_sheet) + 1, "D2", title)
 
 
 def write_rollup(filling: Filling, target: Target, out: Path) -> None:

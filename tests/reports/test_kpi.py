@@ -8,10 +8,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from campaign_kit import World
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.reports.conftest import World
 
 runner = CliRunner()
 FIELDS = (

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from campaign_kit import FORMULA_NAME, World, rows_of
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.reports.conftest import FORMULA_NAME, World, rows_of
 
 runner = CliRunner()
 
