@@ -64,6 +64,14 @@ def print_kpi(report: KpiReport, console: Console) -> None:
         console.print(f"- {rule}", markup=False, highlight=False)
 
 
+def print_campaign_kpi(settings: Settings, campaign: str, console: Console | None = None) -> None:
+    """Print one campaign's KPI table as of today (how `minerals demo` ends)."""
+    with sessions(settings)() as session:
+        scope, registry = _scope(session, settings, [campaign], None)
+        report = kpi_report(session, scope, registry, risk_config(settings))
+    print_kpi(report, console or out)
+
+
 @app.command("kpi")
 def kpi(
     campaign: Annotated[

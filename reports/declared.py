@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,20 @@ from models.report_declaration import ReportDeclaration
 from mrt.model import Declaration, SmelterRow, Unreadable
 from mrt.reader import read
 from mrt.report import FileResult, to_json
+
+CHUNK = 5000  # ids per IN (...) clause: far below SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids in lists of at most CHUNK."""
+    batch: list[int] = []
+    for i in ids:
+        batch.append(i)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @dataclass
@@ -70,13 +84,18 @@ def load_declared(session: Session, file_ids: Iterable[int], file_store: Path | 
 
     A file that is gone or can no longer be read is left out (the report counts it as not declared)."""
     wanted = set(file_ids)
-    found = {
-        r.file_id: _declared(r)
-        for r in session.scalars(select(ReportDeclaration).where(ReportDeclaration.file_id.in_(wanted)))
-    }
-    missing = wanted - set(found)
-    if missing and file_store is not None:
-        for stored in session.scalars(select(StoredFile).where(StoredFile.id.in_(missing))):
+    found: dict[int, Declared] = {}
+    for batch in chunks(wanted):
+        rows = session.scalars(select(ReportDeclaration).where(ReportDeclaration.file_id.in_(batch)))
+        found.update((r.file_id, _declared(r)) for r in rows)
+    missing = sorted(wanted - set(found))
+    stored_files = [
+        stored
+        for batch in chunks(missing if file_store is not None else [])
+        for stored in session.scalars(select(StoredFile).where(StoredFile.id.in_(batch)))
+    ]
+    if stored_files and file_store is not None:
+        for stored in stored_files:
             path = (file_store / stored.path).resolve()
             if not path.is_relative_to(file_store.resolve()):
                 continue

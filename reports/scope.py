@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from models.enums import CheckStatus, Stage
 from models.files import StoredFile
 from models.supplier import Supplier
 from models.survey import Finding, Survey
-from reports.declared import Declared, load_declared
+from reports.declared import Declared, chunks, load_declared
 
 THREE_TG = ("Tantalum", "Tin", "Gold", "Tungsten")
 GROUPS: dict[str, tuple[str, ...]] = {"3TG": THREE_TG, "Cobalt/mica": ("Cobalt", "Mica")}
@@ -108,13 +109,16 @@ def _stages_on(session: Session, surveys: list[Survey], end: dt.datetime) -> dic
     if end > dt.datetime.now(dt.UTC):
         return stages
     subjects = {f"survey:{s.id}": s.id for s in surveys}
-    events = session.execute(
-        select(AuditEvent.subject, AuditEvent.at, AuditEvent.before, AuditEvent.after)
-        .where(AuditEvent.subject.in_(subjects))
-        .order_by(AuditEvent.at, AuditEvent.id)
-    )
+    events: list[Any] = []
+    for batch in chunks(s.id for s in surveys):
+        events += session.execute(
+            select(
+                AuditEvent.subject, AuditEvent.at, AuditEvent.before, AuditEvent.after, AuditEvent.id
+            ).where(AuditEvent.subject.in_([f"survey:{i}" for i in batch]))
+        ).all()
+    events.sort(key=lambda e: (_utc(e.at), e.id))
     seen: set[int] = set()
-    for subject, at, before, after in events:
+    for subject, at, before, after, _ in events:
         survey_id = subjects[subject]
         if _utc(at) < end:
             if after and "stage" in after:
@@ -125,14 +129,19 @@ def _stages_on(session: Session, surveys: list[Survey], end: dt.datetime) -> dic
     return stages
 
 
-def _last_complete(session: Session, survey_ids: list[int], end: dt.datetime) -> dict[int, int]:
+def _last_complete(session: Session, campaign_ids: list[int], end: dt.datetime) -> dict[int, int]:
     """survey id -> id of its last completely filled upload stored before `end`."""
-    files = session.scalars(
-        select(StoredFile)
-        .where(StoredFile.survey_id.in_(survey_ids), StoredFile.check_status == CheckStatus.COMPLETE)
+    files = session.execute(
+        select(StoredFile.survey_id, StoredFile.id, StoredFile.created_at)
+        .join(Survey, Survey.id == StoredFile.survey_id)
+        .where(Survey.campaign_id.in_(campaign_ids), StoredFile.check_status == CheckStatus.COMPLETE)
         .order_by(StoredFile.created_at, StoredFile.id)
     )
-    return {f.survey_id: f.id for f in files if f.survey_id is not None and _utc(f.created_at) < end}
+    return {
+        survey_id: file_id
+        for survey_id, file_id, created in files
+        if survey_id is not None and _utc(created) < end
+    }
 
 
 def load_scope(session: Session, campaigns: list[Campaign], as_of: dt.date, file_store: Path | None) -> Scope:
@@ -145,17 +154,22 @@ def load_scope(session: Session, campaigns: list[Campaign], as_of: dt.date, file
         if _utc(s.created_at) < end
     ]
     stages = _stages_on(session, surveys, end)
-    files = _last_complete(session, [s.id for s in surveys], end)
+    files = _last_complete(session, ids, end)
     declared = load_declared(session, files.values(), file_store)
     finding_metals: dict[int, set[str]] = {}
-    for file_id, metal in session.execute(
-        select(Finding.file_id, Finding.metal).where(Finding.file_id.in_(files.values()))
-    ):
-        if file_id is not None and metal:
-            finding_metals.setdefault(file_id, set()).add(metal)
+    for batch in chunks(files.values()):
+        for file_id, metal in session.execute(
+            select(Finding.file_id, Finding.metal).where(Finding.file_id.in_(batch))
+        ):
+            if file_id is not None and metal:
+                finding_metals.setdefault(file_id, set()).add(metal)
     suppliers = {
         s.id: s
-        for s in session.scalars(select(Supplier).where(Supplier.id.in_({s.supplier_id for s in surveys})))
+        for s in session.scalars(
+            select(Supplier)
+            .join(Survey, Survey.supplier_id == Supplier.id)
+            .where(Survey.campaign_id.in_(ids))
+        )
     }
     by_id = {c.id: c for c in campaigns}
     cases = []

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from campaign_kit import World
+from campaign_kit import Builder, World, utc
+from rich.console import Console
 from typer.testing import CliRunner
 
 from cli.main import app
+from cli.report import print_campaign_kpi
+from models.campaign import Campaign
+from models.settings import load_settings
 
 runner = CliRunner()
 FIELDS = (
@@ -110,3 +115,32 @@ def test_unknown_campaign_is_a_clear_error(world: World) -> None:
     result = runner.invoke(app, ["report", "kpi", "--data-dir", data_dir, "--campaign", "nope"])
     assert result.exit_code == 2
     assert "cmrt-2025" in result.output
+
+
+def test_cobalt_and_mica_campaign_is_its_own_group(world: World, tmp_path: Path) -> None:
+    emrt = Campaign(
+        name="emrt-2025",
+        template="EMRT",
+        minerals=[],
+        due_date=dt.date(2025, 6, 1),
+        reminder_every="14d",
+        reminders=2,
+        escalation_after="7d",
+        created_at=utc(dt.date(2025, 5, 2)),
+    )
+    world.session.add(emrt)
+    world.session.flush()
+    b = Builder(world.session, world.store, tmp_path)
+    b.case(emrt, "E1", "fix-requested", dt.date(2025, 6, 1))
+    b.case(emrt, "E2", "overdue")
+    world.session.commit()
+    rows = table(kpi(world, "--as-of", "2025-06-30"))  # default: the latest campaign of each template
+    assert rows["3TG"] == (5, 3, 2, 5, 2, 1, 2, 3, 1)
+    assert rows["Cobalt/mica"] == rows["Cobalt"] == rows["Mica"] == (2, 1, 0, 0, 0, 0, 0, 0, 0)
+
+
+def test_demo_prints_the_campaign_table(world: World) -> None:
+    console = Console(record=True, width=120)
+    print_campaign_kpi(load_settings(data_dir=str(world.store.parent)), "cmrt-2025", console)
+    text = console.export_text()
+    assert "Responsible minerals KPIs as of" in text and "3TG" in text and "Tungsten" in text
