@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mrt.layout import CompanyQuestion, MineralQuestion
+from mrt.layout import CompanyQuestion, Gate, MineralQuestion
 from mrt.model import Declaration, Field
 from mrt.rules.values import canonical, same_answer
 
@@ -73,26 +73,37 @@ def needed(declaration: Declaration, key: str, mineral: str) -> bool:
     q = question(declaration, key)
     if q is None or not q.required or mineral_cell(declaration, q, mineral) is None:
         return False  # no answer cell: the template does not ask it for this mineral (EMRT 1 Q4 mica)
-    for gate in q.unless:
-        upstream = effective(declaration, gate.key, mineral)
-        if any(same_answer(upstream, v) for v in gate.values):
-            return False
-    return True
+    holds = [_holds(declaration, gate, mineral) for gate in q.unless_all]
+    if holds and all(holds):
+        return False
+    return not any(_holds(declaration, gate, mineral) for gate in q.unless)
+
+
+def _holds(declaration: Declaration, gate: Gate, mineral: str) -> bool:
+    upstream = effective(declaration, gate.key, mineral)
+    return any(same_answer(upstream, v) for v in gate.values)
 
 
 def scope_key(declaration: Declaration) -> str | None:
     """The question whose requirement puts a mineral in scope (CMRT 6: Q3) for company questions and
-    the Smelter List; None when the layout has no gated question (every mineral is in scope)."""
+    the Smelter List; None when the layout has no gated question."""
     layout = declaration.layout
     if layout.company_required_with and question(declaration, layout.company_required_with):
         return layout.company_required_with
-    return next((q.key for q in layout.questions if q.unless), None)
+    return next((q.key for q in layout.questions if q.unless or q.unless_all), None)
 
 
 def in_scope(declaration: Declaration, mineral: str) -> bool:
     """True when the template requires smelters and the company questions for this mineral."""
     key = scope_key(declaration)
-    return True if key is None else needed(declaration, key, mineral)
+    if key is not None:
+        return needed(declaration, key, mineral)
+    # No gated question (AMRT): any answer to Q1 but its first choice ("Yes") leaves the mineral out.
+    first = declaration.layout.questions[0] if declaration.layout.questions else None
+    if first is None:
+        return True
+    answer = effective(declaration, first.key, mineral)
+    return not any(same_answer(answer, v) for v in first.choices[1:])
 
 
 def minerals(declaration: Declaration) -> list[str]:
