@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 import mrt
-from mrt.check import missing_required, reword
+from mrt.check import missing_required
 from mrt.layouts import cmrt6
 from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry
 from mrt.reader import read_file
-from mrt.rules import CODES
 from mrt.writer import Filling, write_template
 
 TODAY = dt.date(2025, 6, 1)
@@ -104,51 +99,3 @@ def test_generated_file_with_every_kind_of_mistake(tmp_path: Path) -> None:
     # Gold's Q1 left blank: Q1, Q2 (read only after Q1) and Q3-Q8; the URL; the not-listed row.
     assert missing_required(issues) == 8 + 1 + 1
     assert all("。" in i.message or "：" in i.message or "（" in i.message for i in issues)  # in Chinese
-
-
-answer_text = st.one_of(
-    st.none(),
-    st.sampled_from(["Yes", "No", "Unknown", "yes", " No ", "100%", "N/A", "-", "=1+1", "Greater than 90%"]),
-    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
-)
-free_text = st.one_of(st.none(), st.sampled_from(["\tx", "same", "a,b@c.d", "x@y.zz", "+1 555"]), answer_text)
-smelter_row: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
-    {},
-    optional={
-        "id_input": st.sampled_from(["CID000001", "CID000002", "CID123456", "12", "cid000001 "]),
-        "metal": st.sampled_from([*cmrt6.METALS, "Cobalt", "gold"]),
-        "lookup": st.sampled_from(["Alias W", "Alias Sn", NOT_LISTED, NOT_IDENTIFIED, "Nowhere"]),
-        "name": free_text,
-        "country": st.sampled_from(["PERU", "JAPAN", ""]),
-    },
-)
-
-
-@st.composite
-def fillings(draw: st.DrawFn) -> Filling:
-    filling = complete_filling()
-    for key in filling.company:
-        if draw(st.booleans()):
-            filling.company[key] = draw(free_text)
-    for question in cmrt6.LAYOUT.questions:
-        for metal in cmrt6.METALS:
-            if draw(st.booleans()):
-                filling.answers.setdefault(question.key, {})[metal] = draw(answer_text)
-    for cq in cmrt6.LAYOUT.company_questions:
-        if draw(st.booleans()):
-            filling.company_answers[cq.key] = draw(answer_text)
-    filling.smelters = draw(st.lists(smelter_row, max_size=6))
-    return filling
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(fillings())
-def test_check_never_raises_and_every_issue_is_worded(filling: Filling) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        issues = check_written(Path(tmp), filling)
-    for language in ("en", "ja", "zh"):
-        for issue in reword(issues, language):
-            assert issue.code in CODES and issue.severity == CODES[issue.code]
-            assert issue.message.strip()
-            assert "{" not in issue.message or "{" in str(issue.params)  # every placeholder filled
-    assert mrt.status(issues) == ("incomplete" if any(i.severity == "error" for i in issues) else "complete")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mrt
-from mrt.check import missing_required
+from mrt.check import missing_required, reword
 from mrt.layout import Layout
 from mrt.layouts.registry import ALL_LAYOUTS
-from mrt.model import LookupEntry
+from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry
 from mrt.reader import read_file
+from mrt.rules import CODES
 from mrt.writer import Filling, write_template
 
 TODAY = dt.date(2025, 6, 1)
@@ -116,3 +120,58 @@ def test_minerals_answered_no_need_nothing_more(tmp_path: Path, layout: Layout) 
     answers = {key: dict.fromkeys(minerals(layout), "No") for key in closing}
     written = filling(layout, answers=answers)
     assert [(i.code, i.cell) for i in check(tmp_path, layout, written)] == []
+
+
+answer_text = st.one_of(
+    st.none(),
+    st.sampled_from(["Yes", "No", "Unknown", "yes", " No ", "100%", "N/A", "-", "=1+1", "Not declaring"]),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+)
+free_text = st.one_of(
+    st.sampled_from(["\tx", "same", "a,b@c.d", "x@y.zz", "+1 555", "[b]x[/b]"]), answer_text
+)
+smelter_row: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
+    {},
+    optional={
+        "id_input": st.sampled_from(["CID000100", "CID000101", "CID123456", "12", "cid000100 "]),
+        "metal": st.sampled_from(["Tin", "Gold", "Cobalt", "Mica", "Zinc", "gold", "Cobalt "]),
+        "lookup": st.sampled_from(["Tin Refinery", "Cobalt Refinery", NOT_LISTED, NOT_IDENTIFIED, "Nowhere"]),
+        "name": free_text,
+        "country": st.sampled_from(["PERU", "JAPAN", ""]),
+    },
+)
+
+
+@st.composite
+def layouts_and_fillings(draw: st.DrawFn) -> tuple[Layout, Filling]:
+    """A complete file of any layout, then random answers, company values and smelter rows."""
+    layout = draw(st.sampled_from(ALL_LAYOUTS))
+    written = complete(layout)
+    for key in written.company:
+        if draw(st.booleans()):
+            written.company[key] = draw(free_text)
+    for question in layout.questions:
+        for mineral in minerals(layout):
+            if draw(st.booleans()):
+                written.answers.setdefault(question.key, {})[mineral] = draw(answer_text)
+    for key in written.company_answers:
+        if draw(st.booleans()):
+            written.company_answers[key] = draw(answer_text)
+    columns = {name for name, _ in layout.smelters.columns}
+    rows = draw(st.lists(smelter_row, max_size=5))
+    written.smelters = [{k: v for k, v in row.items() if k in columns} for row in rows]
+    return layout, written
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layouts_and_fillings())
+def test_check_never_raises_and_every_issue_is_worded(case: tuple[Layout, Filling]) -> None:
+    layout, written = case
+    with tempfile.TemporaryDirectory() as tmp:
+        issues = check(Path(tmp), layout, written)
+    for language in ("en", "ja", "zh"):
+        for issue in reword(issues, language):
+            assert issue.code in CODES and issue.severity == CODES[issue.code]
+            assert issue.message.strip()
+            assert "{" not in issue.message or "{" in str(issue.params)  # every placeholder filled
+    assert mrt.status(issues) == ("incomplete" if any(i.severity == "error" for i in issues) else "complete")
