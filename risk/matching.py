@@ -128,7 +128,7 @@ def candidates(
         choices = registry.names.get(m, [])
         # WRatio is slow over hundreds of names: shortlist by word-order-free plain ratio, then rescore.
         shortlist = process.extract(
-            ordered, registry.sorted_names.get(m, []), scorer=fuzz.ratio, limit=SHORTLIST
+            ordered, registry.sorted_names.get(m, []), scorer=fuzz.ratio, limit=max(SHORTLIST, limit)
         )
         for _choice, _rough, index in shortlist:
             score = fuzz.WRatio(key, choices[index], score_cutoff=cutoff)
