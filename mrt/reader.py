@@ -9,7 +9,7 @@ from mrt.detect import identify
 from mrt.gate import Limits, inspect
 from mrt.isolation import ParsePool, default_pool
 from mrt.layout import Layout, TableLayout
-from mrt.layouts.common import LOOKUP_TABLE
+from mrt.layouts.common import lookup_table
 from mrt.model import (
     NOT_IDENTIFIED,
     NOT_LISTED,
@@ -68,8 +68,8 @@ def _record(table: TableLayout, values: dict[str, object]) -> dict[str, str | No
 
 def read_lookup(book: Book, layout: Layout) -> list[LookupEntry]:
     """The file's own smelter reference list (Smelter Look-up, or Standard Smelter Names)."""
-    table = layout.lookup or LOOKUP_TABLE
-    if not layout.lookup_sheet:
+    table = lookup_table(layout)
+    if table is None:
         return []
     entries = []
     for _, values in table_rows(book.sheet(table.sheet), table):
@@ -103,6 +103,14 @@ def _usable(value: str | None) -> str | None:
     return value
 
 
+def _special(lookup: str | None) -> str | None:
+    """The look-up value, with "Smelter not listed"/"not yet identified" in the template's spelling."""
+    for special in (NOT_LISTED, NOT_IDENTIFIED):
+        if lookup and lookup.casefold() == special.casefold():
+            return special
+    return lookup
+
+
 def _key(metal: str | None, name: str | None) -> tuple[str, str]:
     return ((metal or "").casefold(), (name or "").casefold())
 
@@ -124,7 +132,7 @@ def derive_smelter(row: int, rec: dict[str, str | None], index: LookupIndex) -> 
     typed = {k: _usable(v) for k, v in rec.items()}
     id_input = typed.get("id_input")
     entry = index.by_id.get(id_input.upper()) if id_input else None
-    metal, lookup = typed.get("metal"), rec.get("lookup")
+    metal, lookup = typed.get("metal"), _special(rec.get("lookup"))
     country: str | None = None
     if entry is not None:  # Option A: a CID in column A fills B, C, E, F, G, I, J
         metal, lookup = entry.metal, entry.alias
@@ -145,7 +153,7 @@ def derive_smelter(row: int, rec: dict[str, str | None], index: LookupIndex) -> 
         lookup=lookup,
         name=rec.get("name"),
         country=country,
-        smelter_id=id_input or (entry.smelter_id if entry else None) or typed.get("smelter_id"),
+        smelter_id=(entry.smelter_id if entry else None) or id_input or typed.get("smelter_id"),
         id_input=rec.get("id_input"),
         standard_name=_usable(entry.standard_name) if entry else None,
         source=entry.source if entry else _usable(rec.get("source")),

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mrt.layout import Layout, TableLayout
-from mrt.layouts.common import LANGUAGES, LOOKUP_TABLE, TITLES
+from mrt.layouts.common import LANGUAGES, TITLES, lookup_table
 from mrt.model import LookupEntry
 
 Value = str | int | float | dt.date | dt.datetime | None
@@ -113,7 +113,9 @@ def _write_declaration(wb: Workbook, layout: Layout, filling: Filling) -> None:
 
 
 def _write_lookup(wb: Workbook, layout: Layout, entries: list[LookupEntry]) -> None:
-    table = layout.lookup or LOOKUP_TABLE
+    table = lookup_table(layout)
+    if table is None:
+        return
     rows = [{f.name: getattr(e, f.name) for f in fields(LookupEntry)} for e in entries]
     _write_table(wb, table, rows)
 

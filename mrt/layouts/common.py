@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mrt.layout import CompanyField, Gate, TableLayout
+from dataclasses import replace
+
+from mrt.layout import CompanyField, Gate, Layout, TableLayout
 
 YES_NO = ("Yes", "No")
 YES_NO_UNKNOWN = ("Yes", "No", "Unknown")
@@ -61,6 +63,14 @@ LOOKUP_TABLE = TableLayout(
         ("state", "I"),
     ),
 )
+
+
+def lookup_table(layout: Layout) -> TableLayout | None:
+    """Where a layout's look-up list lives (None when the template has none)."""
+    if not layout.lookup_sheet:
+        return None
+    return layout.lookup or replace(LOOKUP_TABLE, sheet=layout.lookup_sheet)
+
 
 # Titles in Declaration!D2 (English); translated titles keep the acronym in brackets.
 TITLES = {
