@@ -118,11 +118,22 @@ def smelters(
     out.print(f"{len(found.lines)} smelter(s) and {len(found.gaps)} data gap(s) written to {xlsx}")
 
 
-@app.command(
-    "rollup",
-    help="Our own declaration for customers, built from the suppliers' declarations.\n\n"
-    + "\n\n".join(RULES),
+PROFILE_HELP = (
+    'Company profile (JSON): {"company": {"name", "contact_name", "contact_email", "contact_phone", '
+    '"authorizer", "authorizer_email", ...}, "answers": {"A": "Yes", ...}, '
+    '"comments": {"B": "<policy URL>"}}.'
 )
+ROLLUP_HELP = "\n\n".join(
+    (
+        "Our own declaration for customers, built from the suppliers' complete declarations, then checked "
+        "like a supplier file (exit 1 when not complete).",
+        PROFILE_HELP,
+        *RULES,
+    )
+)
+
+
+@app.command("rollup", help=ROLLUP_HELP)
 def rollup(
     campaign: Annotated[str, typer.Option("--campaign", help="Campaign name or id.")],
     out_file: Annotated[Path, typer.Option("--out", help="Workbook to write (.xlsx).")],
@@ -156,4 +167,7 @@ def rollup(
     for issue in result.issues:
         if issue.severity == "error":
             out.print(f"  {issue.sheet}!{issue.cell}: {issue.message}", markup=False, highlight=False)
+    if result.status != "complete":
+        where = company or Path(settings.data_dir) / "company.json"
+        out.print(f"Company block and answers A-H come from {where} (see `minerals report rollup --help`).")
     raise typer.Exit(exit_code([result]))

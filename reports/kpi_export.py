@@ -47,9 +47,9 @@ def write_kpi_xlsx(report: KpiReport, path: Path) -> None:
     put(ws, "A1", f"Responsible minerals KPIs as of {report.as_of:%Y-%m-%d}")
     ws["A1"].font = Font(bold=True, size=13)
     for col, (title, _) in enumerate(COLUMNS, start=1):
-        ws.cell(row=3, column=col)
-        put(ws, ws.cell(row=3, column=col).coordinate, title)
-        ws.cell(row=3, column=col).font = Font(bold=True)
+        header = ws.cell(row=3, column=col)
+        put(ws, header.coordinate, title)
+        header.font = Font(bold=True)
     for r, row in enumerate(report.rows, start=4):
         for col, ((_, attr), value) in enumerate(zip(COLUMNS, cells(row), strict=True), start=1):
             cell = ws.cell(row=r, column=col)

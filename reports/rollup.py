@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,11 @@ def target_for(family: str, blank: Path | None) -> Target:
     return Target(layout_for(family, version), version, [])
 
 
-def _smelter_rows(found: Consolidated, target: Target, in_scope: list[str]) -> list[dict[str, Value]]:
-    """Identified smelters by CID, named not-listed ones, and a not-yet-identified row where one is due."""
+def _smelter_rows(
+    found: Consolidated, target: Target, in_scope: list[str]
+) -> tuple[list[dict[str, Value]], list[LookupEntry]]:
+    """Identified smelters by CID, named not-listed ones, and a not-yet-identified row where one is due;
+    with the look-up entries a generated workbook needs for its CIDs."""
     by_id = {e.smelter_id.upper(): e for e in reversed(target.lookup) if e.smelter_id}
     rows: list[dict[str, Value]] = []
     generated: list[LookupEntry] = []
@@ -110,8 +114,7 @@ def _smelter_rows(found: Consolidated, target: Target, in_scope: list[str]) -> l
     for metal in in_scope:
         if metal in unknown or metal not in named:
             rows.append({"metal": metal, "lookup": NOT_IDENTIFIED})
-    target.lookup = [*target.lookup, *generated]
-    return rows
+    return rows, generated
 
 
 def rollup_filling(scope: Scope, found: Consolidated, profile: CompanyProfile, target: Target) -> Filling:
@@ -126,7 +129,7 @@ def rollup_filling(scope: Scope, found: Consolidated, profile: CompanyProfile, t
     company: dict[str, Value] = {"scope": layout.scope_choices[0] if layout.scope_choices else None}
     company["effective_date"] = min(scope.as_of, dt.date.today())
     company.update(profile.company)
-    smelters = _smelter_rows(found, target, in_scope)
+    smelters, generated = _smelter_rows(found, target, in_scope)
     return Filling(
         version=target.version,
         company=company,
@@ -135,7 +138,7 @@ def rollup_filling(scope: Scope, found: Consolidated, profile: CompanyProfile, t
         company_answers={**default_company_answers(layout), **profile.answers},
         company_comments=dict(profile.comments),
         smelters=smelters,
-        lookup=target.lookup,
+        lookup=[*target.lookup, *generated],
     )
 
 
@@ -144,7 +147,9 @@ def _fill_blank(target: Target, filling: Filling, out: Path) -> None:
     assert target.blank is not None
     layout = target.layout
     built = build_workbook(layout, replace(filling, lookup=[]))
-    book = load_workbook(target.blank)
+    with warnings.catch_warnings():  # openpyxl drops the blank's few x14 conditional formats, as it says
+        warnings.filterwarnings("ignore", "Conditional Formatting extension", UserWarning)
+        book = load_workbook(target.blank)
     untouched = {(layout.declaration_sheet, "D2"), (layout.declaration_sheet, "J3")}
     if layout.language_cell:
         untouched.add((layout.declaration_sheet, layout.language_cell))

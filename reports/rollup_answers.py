@@ -22,6 +22,9 @@ RULES = (
     "  all smelters identified: Yes only when every supplier in scope sent a complete declaration "
     "answering Yes and no row of the metal is 'Smelter not yet identified' or unmatched, else No;",
     "  all information reported: Yes, since the roll-up lists every smelter received.",
+    "Smelter List: every smelter identified by CID (by its id when the template's look-up lists it, else as "
+    "'Smelter not listed' with id, name and country), every named 'Smelter not listed' row once, and a "
+    "'Smelter not yet identified' row for a metal in scope that has such rows or no smelter at all.",
     "Company questions come from the company profile; without it E (survey), F (review) and G "
     "(corrective action) are Yes, since this system runs them.",
 )

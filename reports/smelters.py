@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mrt.model import NOT_IDENTIFIED, NOT_LISTED, SmelterRow
+from mrt.model import NOT_LISTED, SmelterRow
 from reports.scope import Case
 from risk import Registry, RiskConfig, match_row
 from risk.normalize import exact_key, metal_name
@@ -138,6 +138,3 @@ def consolidate(cases: list[Case], registry: Registry, on: dt.date, config: Risk
                 out.lines[key] = line
             line.suppliers.add(supplier.supplier_id)
     return out
-
-
-__all__ = ["NOT_IDENTIFIED", "Consolidated", "Gap", "Resolved", "SmelterLine", "consolidate", "resolve"]

@@ -126,3 +126,10 @@ def test_official_blank_is_filled_in_place(world: World, tmp_path: Path, realwor
     assert book.sheetnames == openpyxl.load_workbook(blank, read_only=True).sheetnames
     assert str(book["Smelter List"]["F5"].value).startswith("=")  # the template's formulas stay
     assert str(book["Checker"]["D2"].value).startswith("=")
+    texts = [
+        c
+        for row in book["Smelter List"].iter_rows(min_row=5, max_row=20)
+        for c in row
+        if c.value == FORMULA_NAME
+    ]
+    assert len(texts) == 1 and texts[0].data_type == "s"
