@@ -190,3 +190,20 @@ def test_default_password_does_not_hide_a_zip_bomb(tmp_path: Path, pool: ParsePo
     with bomb.open("rb") as plain, out.open("wb") as target:
         OOXMLFile(plain).encrypt("VelvetSweatshop", target)
     assert _code(out, pool) == "zip-bomb"
+
+
+def test_ordinary_workbook_is_not_a_template(tmp_path: Path, pool: ParsePool) -> None:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Supplier list"
+    wb.save(tmp_path / "list.xlsx")
+    assert _code(tmp_path / "list.xlsx", pool) == "unknown-template"
+    declaration = openpyxl.Workbook()
+    declaration.active.title = "Declaration"
+    declaration.active["D2"] = "Conflict Minerals Reporting Template (CMRT)"  # but no revision anywhere
+    declaration.save(tmp_path / "norev.xlsx")
+    assert _code(tmp_path / "norev.xlsx", pool) == "unknown-template"
+
+
+def test_future_major_version_is_unsupported(tmp_path: Path, pool: ParsePool) -> None:
+    write_template(cmrt6.LAYOUT, Filling(version="7.0"), tmp_path / "v7.xlsx")
+    assert _code(tmp_path / "v7.xlsx", pool) == "unsupported-version"
