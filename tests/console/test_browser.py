@@ -1,0 +1,212 @@
+"""Browser tests on Debian's Chromium against the real embedded stack (Temporal dev server, worker,
+SMTP capture) and the console served by uvicorn: staff decide on a case, a supplier fixes a file."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from console_kit import PASSWORD
+from playwright.async_api import Page, async_playwright, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cli.campaign import start_campaign_workflow
+from cli.demo_data import Answer, DemoSupplier, answer_filling, demo_suppliers
+from cli.enrol import CampaignPlan, enrol
+from console.app import create_app
+from models.db import make_engine, session_factory
+from models.enums import Stage, TemplateFamily
+from models.supplier import Supplier
+from models.survey import Survey
+from models.users import User
+from mrt.layouts import cmrt6
+from mrt.writer import write_template
+from worker.devserver import StackError, free_port, temporal_binary
+from worker.mail_capture import captured_mail
+from worker.stack import Stack
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+WAIT_MS = 30_000  # workflow-driven changes: the check runs in a worker process pool
+SHOTS = os.environ.get("MINERALS_SCREENSHOTS", "")  # a folder: also save screenshots there
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed"),
+    pytest.mark.asyncio(loop_scope="module"),  # one stack for the module's tests
+]
+
+
+@dataclass
+class Live:
+    """The running stack and console."""
+
+    base: str
+    sessions: sessionmaker[Session]
+    mail_dir: Path
+    suppliers: list[DemoSupplier]
+
+    def case_of(self, supplier_id: str) -> Survey:
+        with self.sessions() as session:
+            found = session.scalar(
+                select(Survey)
+                .join(Supplier, Supplier.id == Survey.supplier_id)
+                .where(Supplier.supplier_id == supplier_id)
+            )
+            assert found is not None
+            return found
+
+
+async def _until(check: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    for _ in range(int(seconds * 10)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def live(tmp_path_factory: pytest.TempPathFactory, password_hash: str) -> AsyncIterator[Live]:
+    """Stack + campaign of three generated suppliers + console on a free port."""
+    try:
+        temporal_binary()
+    except StackError as exc:
+        pytest.skip(str(exc))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with Stack(tmp_path_factory.mktemp("stack"), ui=False, public_base_url=base) as stack:
+        sessions = session_factory(make_engine(stack.settings.resolved_database_url()))
+        suppliers = demo_suppliers(3, (Answer.MISTAKES, Answer.SILENT, Answer.SILENT))
+        with sessions.begin() as session:
+            session.add(User(email="analyst@company.test", role="analyst", password_hash=password_hash))
+            for s in suppliers:
+                session.add(
+                    Supplier(
+                        supplier_id=s.supplier_id,
+                        name=s.name,
+                        email=s.email,
+                        contact_name=s.contact_name,
+                        language=s.language,
+                        owner_email=s.owner_email,
+                    )
+                )
+        plan = CampaignPlan(
+            name="CMRT-2027",
+            template=TemplateFamily.CMRT,
+            due_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=60),
+            reminder_every="14d",
+            reminders=2,
+            escalation_after="7d",
+            page_size=100,
+        )
+        campaign, _ = enrol(sessions, plan, [s.supplier_id for s in suppliers])
+        assert stack.client is not None
+        await start_campaign_workflow(stack.client, stack.settings, campaign)
+        live = Live(base, sessions, stack.settings.resolved_mail_dir(), suppliers)
+        await _until(
+            lambda: all(live.case_of(s.supplier_id).stage == Stage.REQUESTED for s in suppliers),
+            "every request email",
+        )
+        app = create_app(stack.settings, sessions=sessions, client=stack.client)
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        )
+        serving = asyncio.create_task(server.serve())
+        await _until(lambda: server.started, "the console")
+        try:
+            yield live
+        finally:
+            server.should_exit = True
+            await serving
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(live: Live) -> AsyncIterator[Page]:
+    """A fresh Chromium page (no browser download: Debian's binary)."""
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield await browser.new_page(viewport={"width": 1280, "height": 900})
+        finally:
+            await browser.close()
+
+
+async def _shot(page: Page, name: str) -> None:
+    if SHOTS:
+        await page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+def _workbook(supplier: DemoSupplier, answer: Answer) -> bytes:
+    buf = io.BytesIO()
+    write_template(cmrt6.LAYOUT, answer_filling(supplier, answer), buf)
+    return buf.getvalue()
+
+
+async def test_staff_filter_open_a_case_decide_and_see_the_timeline_grow(live: Live, page: Page) -> None:
+    p = page
+    target = live.suppliers[1]
+    await p.goto(f"{live.base}/cases")
+    await expect(p.get_by_role("heading", name="Sign in")).to_be_visible()
+    await p.fill("input[name=email]", "analyst@company.test")
+    await p.fill("input[name=password]", PASSWORD)
+    await p.click("button:has-text('Sign in')")
+    results = p.locator("#results")
+    await expect(results).to_contain_text("3 case(s)")
+    await p.select_option("select[name=stage]", "requested")
+    await expect(p).to_have_url(re.compile(r"stage=requested"))
+    await p.fill("#q", target.supplier_id)
+    await expect(results).to_contain_text("1 case(s)")
+    await expect(results).to_contain_text(target.name)
+    await p.click("#results a:has-text('#')")
+    await expect(p.locator("h1")).to_contain_text(target.name)
+    timeline = p.locator("#timeline li")
+    before = await timeline.count()
+    form = p.locator("form.action", has_text="Exempt supplier")
+    await form.locator("input[name=reason]").fill("No longer a supplier of 3TG parts")
+    await form.locator("button").click()
+    await expect(p.locator(".notice")).to_contain_text("sent to the survey workflow")
+    await expect(p.locator("#timeline")).to_contain_text("survey.exempted", timeout=WAIT_MS)
+    await expect(p.locator("#timeline")).to_contain_text("No longer a supplier of 3TG parts")
+    await expect(p.locator("#stage")).to_have_text("exempted")
+    assert await timeline.count() > before
+    assert live.case_of(target.supplier_id).stage == Stage.EXEMPTED
+
+
+async def test_supplier_uploads_a_file_with_mistakes_sees_the_issues_then_a_fixed_one(
+    live: Live, page: Page
+) -> None:
+    p = page
+    supplier = live.suppliers[0]
+    mails = [m for m in captured_mail(live.mail_dir) if supplier.email in m.rcpt_tos]
+    links = re.findall(r"http://127\.0\.0\.1:\d+/upload/\S+", mails[0].text())
+    assert mails and links, "the request email carries the upload link"
+    await p.goto(links[0])
+    await expect(p.get_by_role("heading", level=1)).to_contain_text("CMRT")
+    files = p.locator("input[type=file]")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    await files.set_input_files(
+        {"name": "cmrt.xlsx", "mimeType": xlsx, "buffer": _workbook(supplier, Answer.MISTAKES)}
+    )
+    await p.click("button:has-text('Upload')")
+    result = p.locator("#result")
+    await expect(result).to_contain_text("Please correct these points", timeout=WAIT_MS)
+    rows = result.locator("tbody tr")
+    assert await rows.count() >= 3  # e-mail, authorizer, date, Q2 and Q7 answers are wrong or missing
+    assert re.search(r"[A-Z]+\d+", await rows.first.inner_text())  # located by cell
+    assert live.case_of(supplier.supplier_id).stage == Stage.FIX_REQUESTED
+    await files.set_input_files(
+        {"name": "cmrt-fixed.xlsx", "mimeType": xlsx, "buffer": _workbook(supplier, Answer.COMPLETE)}
+    )
+    await p.click("button:has-text('Upload')")
+    await expect(result).to_contain_text("the file is complete", timeout=WAIT_MS)
+    assert live.case_of(supplier.supplier_id).stage in {Stage.ACCEPTED, Stage.RISK_FOUND}
+    await _shot(p, "portal.png")
