@@ -136,16 +136,20 @@ class ParsePool:
         worker = self._acquire()
         try:
             worker.conn.send((fn, args))
-            if not worker.conn.poll(self.timeout if timeout is None else timeout):
-                self._discard(worker)
-                raise Unreadable("timeout", "Reading the file took too long; it was stopped.")
-            reply = _restricted_loads(worker.conn.recv_bytes())
+            answered = worker.conn.poll(self.timeout if timeout is None else timeout)
+            reply = _restricted_loads(worker.conn.recv_bytes()) if answered else None
         except (EOFError, OSError) as exc:
             self._discard(worker)
-            code = worker.process.returncode
             raise Unreadable(
-                "parser-crashed", f"The spreadsheet parser stopped on this file (exit code {code})."
+                "parser-crashed",
+                f"The spreadsheet parser stopped on this file (exit code {worker.process.returncode}).",
             ) from exc
+        except BaseException:  # e.g. an argument that cannot be sent: the child's state is unknown
+            self._discard(worker)
+            raise
+        if reply is None:
+            self._discard(worker)
+            raise Unreadable("timeout", "Reading the file took too long; it was stopped.")
         self._release(worker)
         if reply[0] == "ok":
             return reply[1]  # type: ignore[no-any-return]

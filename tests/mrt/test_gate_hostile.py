@@ -207,3 +207,10 @@ def test_ordinary_workbook_is_not_a_template(tmp_path: Path, pool: ParsePool) ->
 def test_future_major_version_is_unsupported(tmp_path: Path, pool: ParsePool) -> None:
     write_template(cmrt6.LAYOUT, Filling(version="7.0"), tmp_path / "v7.xlsx")
     assert _code(tmp_path / "v7.xlsx", pool) == "unsupported-version"
+
+
+def test_a_call_that_cannot_be_sent_keeps_the_pool_usable(pool: ParsePool) -> None:
+    for _ in range(3):  # more than the pool's size: a leaked slot would block here
+        with pytest.raises(Exception, match="pickle"):
+            pool.call(lambda: 1)
+    assert pool.call(int, "5") == 5
