@@ -81,7 +81,8 @@ def _write_table(wb: Workbook, table: TableLayout, rows: list[dict[str, Value]])
 def _write_declaration(wb: Workbook, layout: Layout, filling: Filling) -> None:
     ws = _sheet(wb, layout.declaration_sheet)
     put(ws, "D2", TITLES[layout.family])
-    put(ws, "J3", f"Revision {filling.version}\n")
+    if filling.version:  # empty: leave the stamp out (files that state their revision elsewhere)
+        put(ws, "J3", f"Revision {filling.version}\n")
     if layout.language_cell:
         put(ws, layout.language_cell, _language_label(filling.language))
     for company_field in layout.company:
