@@ -140,6 +140,7 @@ class SurveyWorkflow:
         if self._busy:  # a second update accepted in the same workflow task
             raise ApplicationError("an upload for this case is already being checked", type="Busy")
         self._busy = True
+        self._failed.pop(upload.file_id, None)  # a file we failed to check may be offered again
         try:
             ref = FileRef(
                 survey_id=self._inp.survey_id,
@@ -170,6 +171,8 @@ class SurveyWorkflow:
             raise ValueError(f"the file is {upload.size} bytes; the limit is {self._inp.max_upload_bytes}")
         if upload.size == 0:
             raise ValueError("the file is empty")
+        if upload.file_id in self._outcomes:
+            raise ValueError(f"file {upload.file_id} was already checked; upload the corrected file")
 
     # --- the case --------------------------------------------------------------------------------------
 

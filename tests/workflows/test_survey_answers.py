@@ -67,9 +67,8 @@ async def test_incomplete_file_gets_a_fix_request_in_japanese_then_the_fixed_one
         broken = complete_filling(await today(kit))
         broken.company.pop("contact_email")
         broken.answers["Q1"]["Gold"] = None
-        first = await handle.execute_update(
-            SurveyWorkflow.submit_upload, kit.upload(inp.survey_id, workbook(broken))
-        )
+        broken_upload = kit.upload(inp.survey_id, workbook(broken))
+        first = await handle.execute_update(SurveyWorkflow.submit_upload, broken_upload)
         assert (first.status, first.stage) == (
             CheckStatus.INCOMPLETE,
             Stage.FIX_REQUESTED,
@@ -89,6 +88,9 @@ async def test_incomplete_file_gets_a_fix_request_in_japanese_then_the_fixed_one
         assert (state.stage, state.round, state.reminders_sent) == (Stage.FIX_REQUESTED, 1, 1)
         assert "修正済み" in kit.smtp.text(2)
 
+        with pytest.raises(WorkflowUpdateFailedError) as again:
+            await handle.execute_update(SurveyWorkflow.submit_upload, broken_upload)
+        assert "already checked" in str(again.value.cause)
         fixed = kit.upload(inp.survey_id, workbook(complete_filling(await today(kit))), "fixed.xlsx")
         second = await handle.execute_update(SurveyWorkflow.submit_upload, fixed)
         result = await handle.result()
