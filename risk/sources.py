@@ -157,7 +157,7 @@ def _lookup(name: str, digest: str, book: Book) -> Batch:
         raise SourceError(f"{name}: {exc.message}") from None
     facilities = facilities_from_lookup(entries)
     if not facilities:
-        raise SourceError(f"{name}: its Smelter Look-up sheet lists no facility with an RMI id")
+        raise SourceError(f"{name}: its smelter reference sheet lists no facility with an RMI id (CID)")
     rows = [
         SourceRow(0, f.smelter_id, f.metal, f.name, f.country, f.city, f.state, f.street, f.aliases)
         for f in facilities.values()
@@ -246,8 +246,10 @@ def _table(name: str, digest: str, records: Iterator[tuple[int, list[str]]], con
         seen[row.smelter_id] = line
         batch.rows.append(row)
     if roles is None:
-        wanted = ", ".join(h.title() for h in HEADERS["smelter_id"][:5])
-        raise SourceError(f"{name}: no header row with a facility id column ({wanted}) in its first rows")
+        raise SourceError(
+            f"{name}: no header row with a facility id column (Smelter ID, Facility ID, SOR ID, CID or "
+            f"New Smelter ID) in its first {HEADER_SCAN} rows"
+        )
     return batch
 
 
