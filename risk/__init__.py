@@ -7,16 +7,20 @@ Stable API (the survey workflow's assess activity calls exactly these):
     registry = load_registry(session, as_of)          # from the database, statuses as of a date
     registry = Registry.from_lookup(decl.lookup)      # or from the file's own look-up (statuses unknown)
     registry = registry.with_lookup(decl.lookup)      # plus facilities only a newer template lists
-    result = assess(decl, registry, as_of=None)       # -> Assessment
+    result = assess(decl, registry, as_of=None, config=load_risk_config(data_dir / "risk.json"))
     result.risk                                       # "high" | "medium" | "low" | "none"
     result.smelters                                   # [SmelterResult]: matched_id, match, score, rmap_status
     result.findings                                   # [Finding]: code, severity, metal, smelter_id, message,
                                                       #   evidence sheet / cell / value
+    result.statuses_as_of                             # date of the RMI status list used, or None
     result.to_dict()                                  # JSON-ready
 
 `import_file(session, path, as_of)` stores a Smelter Look-up, an RMI facility list or the CFSI v2->v3
 id map in one transaction; `candidates(registry, text, metal)` lists the closest facilities for a name.
-Severities, covered countries, status words and match bands are in `RiskConfig` (JSON-overridable).
+Severities, covered countries, status words and match bands are in `RiskConfig`; `minerals` reads
+overrides from `<data dir>/risk.json` (keys as RiskConfig fields; dicts are merged with the defaults).
+A facility's status is the newest snapshot on or before the as-of date; one missing from every list
+is "not conformant" only when some list covers its metal.
 """
 
 from risk.assess import Assessment, SmelterResult, assess
