@@ -14,6 +14,7 @@ from mrt.isolation import ParsePool
 from mrt.layout import Layout
 from mrt.model import Declaration, Unreadable
 from mrt.reader import read, read_file
+from mrt.workbook import open_book
 
 # file -> (family, version as stated, language, layout generation)
 FILES = {
@@ -102,19 +103,23 @@ def test_whitespace_is_trimmed_but_raw_kept(realworld: Path) -> None:
     assert decl.effective_date is not None  # typed as text in this file, still understood
 
 
-def _checker_refs(path: Path) -> set[str]:
-    """Every Declaration cell the template's own Checker sheet formulas reference."""
+def _sheet_xml(path: Path, sheet: str) -> str:
+    """The XML of one worksheet, found through the workbook's relationships."""
     with zipfile.ZipFile(path) as z:
         workbook = z.read("xl/workbook.xml").decode()
         rels = z.read("xl/_rels/workbook.xml.rels").decode()
-        rid = re.search(r'<sheet [^>]*name="Checker"[^>]*r:id="(rId\d+)"', workbook)
-        assert rid, "no Checker sheet"
+        rid = re.search(rf'<sheet [^>]*name="{sheet}"[^>]*r:id="(rId\d+)"', workbook)
+        assert rid, f"no {sheet} sheet"
         target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="/?(?:xl/)?([^"]+)"', rels) or re.search(
             rf'Target="/?(?:xl/)?([^"]+)"[^>]*Id="{rid.group(1)}"', rels
         )
         assert target
-        xml = z.read(f"xl/{target.group(1)}").decode()
-    formulas = re.findall(r"<f[^>]*>([^<]*)</f>", xml)
+        return z.read(f"xl/{target.group(1)}").decode()
+
+
+def _checker_refs(path: Path) -> set[str]:
+    """Every Declaration cell the template's own Checker sheet formulas reference."""
+    formulas = re.findall(r"<f[^>]*>([^<]*)</f>", _sheet_xml(path, "Checker"))
     return {f"{col}{row}" for f in formulas for col, row in _CHECKER_REF.findall(f)}
 
 
@@ -136,3 +141,78 @@ def test_layout_cells_are_the_ones_the_templates_checker_reads(realworld: Path, 
     slots = {"emrt-2": 6, "emrt-2.1": 6}.get(layout.generation, len(layout.minerals) or 10)
     missing = _mapped_cells(layout, slots) - _checker_refs(realworld / name)
     assert not missing, f"{layout.generation}: cells not in the Checker: {sorted(missing)}"
+
+
+def _cell_xy(cell: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", cell)
+    assert m, cell
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return col, int(m.group(2))
+
+
+def _list_ranges(path: Path) -> list[tuple[str, str]]:
+    """(sqref, list formula) of every list validation on the Declaration sheet (plain and x14 forms)."""
+    xml = _sheet_xml(path, "Declaration")
+    plain = re.findall(r'<dataValidation [^>]*?sqref="([^"]+)"[^>]*>\s*<formula1>([^<]+)</formula1>', xml)
+    x14 = [
+        (sqref, formula)
+        for formula, sqref in re.findall(
+            r"<x14:formula1>\s*<xm:f>([^<]+)</xm:f>.*?<xm:sqref>([^<]+)</xm:sqref>", xml, re.DOTALL
+        )
+    ]
+    return plain + x14
+
+
+Rect = tuple[int, int, int, int]
+
+
+@cache
+def _dropdowns(path: Path) -> list[tuple[list[Rect], frozenset[str]]]:
+    """Each Declaration list validation that points at a range on the sheet: its areas and answers."""
+    sheet = open_book(path).sheet("Declaration")
+    assert sheet is not None
+    out = []
+    for sqref, formula in _list_ranges(path):
+        m = re.fullmatch(r"\$([A-Z])\$(\d+):\$\1\$(\d+)", formula.strip())
+        if not m:
+            continue
+        values = [sheet.raw(f"{m.group(1)}{r}") for r in range(int(m.group(2)), int(m.group(3)) + 1)]
+        answers = frozenset(
+            "100%" if v in (1, 1.0) else str(v).strip() for v in values if v not in (None, "")
+        )
+        rects = []
+        for area in sqref.split():
+            first, _, last = area.partition(":")
+            (x0, y0), (x1, y1) = _cell_xy(first), _cell_xy(last or first)
+            rects.append((x0, y0, x1, y1))
+        out.append((rects, answers))
+    return out
+
+
+def _offered(path: Path, cell: str) -> frozenset[str] | None:
+    """The answers the template's dropdown offers in `cell` (None when it has no such list)."""
+    x, y = _cell_xy(cell)
+    for rects, answers in _dropdowns(path):
+        if any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in rects):
+            return answers
+    return None
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(FILES) if n.startswith("rmi-")])
+def test_layout_accepts_every_answer_the_templates_dropdowns_offer(realworld: Path, name: str) -> None:
+    decl = _read(realworld / name)
+    slots = len(decl.layout.minerals) or 1
+    asked = [(q.key, q.choices, q.cells[:slots]) for q in decl.layout.questions]
+    for cq in decl.layout.company_questions:
+        asked.append((cq.key, cq.choices, cq.cells[:slots] if cq.per_mineral else (cq.cell,)))
+    checked = 0
+    for key, choices, cells in asked:
+        for cell in cells:
+            offered = _offered(realworld / name, cell)
+            if offered is None or not choices:
+                continue
+            checked += 1
+            assert offered <= {c.strip() for c in choices}, f"{key} {cell}: {offered - set(choices)}"
+    assert checked >= len(decl.layout.questions) * slots
