@@ -175,10 +175,11 @@ def _dropdowns(path: Path) -> list[tuple[list[Rect], frozenset[str]]]:
     assert sheet is not None
     out = []
     for sqref, formula in _list_ranges(path):
-        m = re.fullmatch(r"\$([A-Z])\$(\d+):\$\1\$(\d+)", formula.strip())
+        m = re.fullmatch(r"(\$[A-Z]+\$\d+):(\$[A-Z]+\$\d+)", formula.strip())
         if not m:
             continue
-        values = [sheet.raw(f"{m.group(1)}{r}") for r in range(int(m.group(2)), int(m.group(3)) + 1)]
+        (fx, fy), (lx, ly) = _cell_xy(m.group(1)), _cell_xy(m.group(2))
+        values = [sheet.at(r - 1, c - 1) for r in range(fy, ly + 1) for c in range(fx, lx + 1)]
         answers = frozenset(
             "100%" if v in (1, 1.0) else str(v).strip() for v in values if v not in (None, "")
         )
@@ -207,6 +208,8 @@ def test_layout_accepts_every_answer_the_templates_dropdowns_offer(realworld: Pa
     asked = [(q.key, q.choices, q.cells[:slots]) for q in decl.layout.questions]
     for cq in decl.layout.company_questions:
         asked.append((cq.key, cq.choices, cq.cells[:slots] if cq.per_mineral else (cq.cell,)))
+    scope = next(f.cell for f in decl.layout.company if f.key == "scope")
+    asked.append(("scope", decl.layout.scope_choices, (scope,)))
     checked = 0
     for key, choices, cells in asked:
         for cell in cells:
