@@ -36,7 +36,7 @@ class FileResult:
 
 def unreadable(file: str, code: str, reason: str, language: str | None = None) -> FileResult:
     """The result for a file that could not be read: one issue that says why."""
-    issue = found("unreadable", None, None, reason=reason, reason_code=code)
+    issue = found("unreadable", None, None, reason=reason, kind=code)  # kind: a worded variant if any
     return FileResult(file, None, reword([issue], language))
 
 

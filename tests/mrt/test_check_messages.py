@@ -57,3 +57,13 @@ def test_rendering_translates_field_question_and_mineral() -> None:
 def test_supplier_text_with_braces_is_not_a_template() -> None:
     message = render("invalid-choice", {"value": "{0} {name}", "field": "scope", "choices": "A"}, "en")
     assert "{0} {name}" in message
+
+
+def test_unreadable_reasons_are_worded_in_the_supplier_language() -> None:
+    reason = "Parts of the file are encrypted."
+    english = render("unreadable", {"kind": "encrypted", "reason": reason}, "en")
+    japanese = render("unreadable", {"kind": "encrypted", "reason": reason}, "ja")
+    assert reason in english
+    assert "パスワード" in japanese and reason not in japanese
+    # A reason without its own wording keeps the reader's explanation.
+    assert reason in render("unreadable", {"kind": "new-reason", "reason": reason}, "zh")
