@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mrt.layout import CompanyField, CompanyQuestion, Gate, Layout, MineralQuestion, TableLayout
-from mrt.layouts.common import YES_NO, answer_cells
+from mrt.layouts.common import YES_NO, YES_NO_UNKNOWN, answer_cells
 
 METALS = ("Tantalum", "Tin", "Gold", "Tungsten")
 UNLESS_Q1_NO = (Gate("Q1", ("No",)),)
 YES_NO_UNCERTAIN = ("Yes", "No", "Uncertain or Unknown")
+RESPONSES = ("Yes", "No but > 75%", "No but > 50%", "No but > 25%", "No but < 25%", "No - none")
 
 COMPANY = (
     CompanyField("name", "D8", True),
@@ -31,7 +32,7 @@ def _q(key: str, topic: str, text: str, row: int, choices: tuple[str, ...]) -> M
     )
 
 
-# The lists of Q4 and Q5 were not all visible in the files seen, so their choices are left open.
+# Answer lists as the 2.0x files validate them (inline list validations on the Declaration sheet).
 QUESTIONS = (
     _q(
         "Q1",
@@ -61,7 +62,7 @@ QUESTIONS = (
         "supplier_response",
         "Have you received completed Conflict Minerals Reporting Templates from all of your suppliers?",
         40,
-        (),
+        RESPONSES,
     ),
     _q(
         "Q5",
@@ -69,7 +70,7 @@ QUESTIONS = (
         "For each of the following metals, have you identified all of the "
         "smelters used by your company and its suppliers?",
         46,
-        (),
+        ("Yes all smelters have been provided", "No"),
     ),
     _q(
         "Q6",
@@ -77,7 +78,7 @@ QUESTIONS = (
         "Have all of the smelters used by your company and its suppliers been "
         "validated as compliant with the Conflict-Free Smelter program?",
         52,
-        YES_NO,
+        YES_NO_UNKNOWN,
     ),
 )
 
@@ -104,8 +105,13 @@ VERIFY = (
     "Yes (all methods apply)",
     "No",
 )
+_CHOICES = {
+    "review": VERIFY,
+    "conflict_free_suppliers": ("Yes", "Yes included in standard contract language", "No"),
+    "validated_smelters": ("Yes", "No", "Planned once lists become available"),
+}
 COMPANY_QUESTIONS = tuple(
-    CompanyQuestion(chr(ord("A") + i), topic, text, f"D{59 + 2 * i}", VERIFY if topic == "review" else YES_NO)
+    CompanyQuestion(chr(ord("A") + i), topic, text, f"D{59 + 2 * i}", _CHOICES.get(topic, YES_NO))
     for i, (topic, text) in enumerate(_TOPICS)
 )
 
