@@ -166,7 +166,7 @@ def _fill_blank(target: Target, filling: Filling, out: Path) -> None:
     book.save(out)
     declaration = open_book(target.blank).sheet(layout.declaration_sheet)
     title = (declaration.value("D2") if declaration else None) or TITLES[layout.family]
-    keep_cached(out, book.sheetnames.index(layout.declaration_sheet) + 1, "D2", title)
+    keep_cached(out, book.worksheets.index(book[layout.declaration_sheet]) + 1, "D2", title)
 
 
 def write_rollup(filling: Filling, target: Target, out: Path) -> None:
