@@ -127,11 +127,14 @@ def text_damage(declaration: Declaration) -> list[Issue]:
     for r in declaration.smelters:
         for column in _INPUT_COLUMNS:
             if has_whitespace_damage(r.raw.get(column)):
-                issues.append(found("whitespace", sheet, f"{column}{r.row}", row=r.row))
+                issues.append(found("whitespace", sheet, f"{column}{r.row}", row=r.row, kind="smelter"))
         for column in _TEXT_COLUMNS:
             raw = r.raw.get(column)
             if isinstance(raw, str) and looks_like_formula(raw.strip()):
-                issues.append(found("formula-text", sheet, f"{column}{r.row}", row=r.row, value=raw.strip()))
+                cell = f"{column}{r.row}"
+                issues.append(
+                    found("formula-text", sheet, cell, row=r.row, value=raw.strip(), kind="smelter")
+                )
     return issues
 
 

@@ -30,6 +30,11 @@ def test_every_code_is_worded_in_every_language(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_every_english_wording_is_translated(language: str) -> None:
+    assert catalogue("en")["messages"].keys() <= catalogue(language)["messages"].keys()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_field_labels_cover_the_same_fields(language: str) -> None:
     assert catalogue(language)["fields"].keys() == catalogue("en")["fields"].keys()
 
