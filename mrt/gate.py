@@ -45,10 +45,11 @@ class GateReport:
 
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # Only far-out references are collected (3-letter columns, 5+ digit rows): cheap on normal sheets.
-_FAR_COLUMN = re.compile(rb'<c r="([A-Z]{3})[0-9]')
-_FAR_ROW = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]{5,7})"')
-_ANY_FAR = re.compile(rb'<c r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{5})|<row r="[0-9]{5}')  # one search per chunk
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]{1,3}[0-9]{1,7}:([A-Z]{1,3})([0-9]{1,7})"')
+# Attributes in any order, element names with or without a namespace prefix (<x:c ...>).
+_FAR_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{3})[0-9]')
+_FAR_ROW = re.compile(rb'<(?:\w+:)?(?:c\b[^>]*?\sr="[A-Z]{1,3}|row\b[^>]*?\sr=")([0-9]{5,7})"')
+_ANY_FAR = re.compile(rb'\sr="(?:[A-Z]{3}[0-9]|[A-Z]{0,2}[0-9]{5})')  # one cheap search per chunk
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="[A-Z]{1,3}[0-9]{1,7}:([A-Z]{1,3})([0-9]{1,7})"')
 _NEAR_ROWS, _NEAR_COLUMNS = 9999, 702  # the most a sheet without far-out references can span
 _OVERLAP = 64  # bytes kept between chunks so a tag split across two chunks is still seen
 

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from mrt.gate import Limits, inspect
 from mrt.isolation import ParsePool
 from mrt.layouts import cmrt6
 from mrt.model import Unreadable
@@ -214,3 +215,15 @@ def test_a_call_that_cannot_be_sent_keeps_the_pool_usable(pool: ParsePool) -> No
         with pytest.raises(Exception, match="pickle"):
             pool.call(lambda: 1)
     assert pool.call(int, "5") == 5
+
+
+def test_far_cell_hidden_behind_other_attributes_is_found(tmp_path: Path, pool: ParsePool) -> None:
+    base = _template(tmp_path)
+    member = _sheet_member(base, "Declaration")
+    with zipfile.ZipFile(base) as z:
+        xml = z.read(member)
+    far = b'<row r="9"><c t="inlineStr" s="0" r="AAA9"><is><t>x</t></is></c></row></sheetData>'
+    wide = _rezip(base, tmp_path / "wide.xlsx", {member: xml.replace(b"</sheetData>", far)})
+    with pytest.raises(Unreadable) as info:
+        inspect(wide, Limits(max_sheet_cells=1_000_000))
+    assert info.value.code == "too-large"
