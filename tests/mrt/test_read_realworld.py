@@ -223,3 +223,13 @@ def test_layout_accepts_every_answer_the_templates_dropdowns_offer(realworld: Pa
             checked += 1
             assert offered <= {c.strip() for c in choices}, f"{key} {cell}: {offered - set(choices)}"
     assert checked >= len(decl.layout.questions) * slots
+
+
+@pytest.mark.parametrize("name", ["rmi-emrt-2.0-blank-en.xlsx", "rmi-amrt-1.21-blank-en.xlsx"])
+def test_chosen_minerals_are_in_the_order_the_question_rows_show(realworld: Path, name: str) -> None:
+    decl = _read(realworld / name)
+    sheet = open_book(realworld / name).sheet("Declaration")
+    assert sheet is not None
+    labels = [sheet.value(f"B{cell[1:]}") for cell in decl.layout.questions[0].cells[: len(decl.minerals)]]
+    assert [(label or "").replace("(*)", "").strip() for label in labels] == decl.minerals
+    assert len(decl.minerals) in (6, 9)
