@@ -122,7 +122,10 @@ class ParsePool:
             raise
 
     def _release(self, worker: _Worker) -> None:
-        self._idle.put(worker)
+        if self._closed:  # finished after close(): do not keep it
+            worker.stop()
+        else:
+            self._idle.put(worker)
         self._slots.release()
 
     def _discard(self, worker: _Worker) -> None:
