@@ -20,6 +20,7 @@ COMMENT_COUNTED = ("EMRT", "CRT")
 # CRT 2.x Checker: smelter rows only once Q1 or Q2 is "Yes"; its not-listed row is outside its total.
 SMELTERS_WHEN_YES = {"CRT": ("Q1", "Q2")}
 NOT_LISTED_UNCOUNTED = ("CRT",)
+URL_NEEDS_WWW = ("cmrt-3",)  # the CMRT 3.0x Checker accepts a policy URL only if it contains "www"
 
 
 def _missing(kind: str, sheet: str | None, cell: str | None, **params: object) -> Issue:
@@ -94,7 +95,7 @@ def company_questions(declaration: Declaration) -> list[Issue]:
             issues.append(_missing("company-answer", f.sheet, f.cell, question=q.key))
         elif q.comment_cell and _requires_comment(f.value, q.comment_required_for):
             comment = declaration.company_comments.get(q.key)
-            if q.topic == URL_TOPIC and (comment is None or comment.value is None or len(comment.value) <= 1):
+            if q.topic == URL_TOPIC and not _is_url(declaration, comment.value if comment else None):
                 issues.append(_missing("url", f.sheet, q.comment_cell, question=q.key))
             elif (
                 q.topic != URL_TOPIC
@@ -103,6 +104,12 @@ def company_questions(declaration: Declaration) -> list[Issue]:
             ):
                 issues.append(_missing("comment", f.sheet, q.comment_cell, question=q.key, value=f.value))
     return issues
+
+
+def _is_url(declaration: Declaration, value: str | None) -> bool:
+    if value is None or len(value) <= 1:
+        return False
+    return declaration.layout.generation not in URL_NEEDS_WWW or "www" in value
 
 
 def checker_reads_comment(declaration: Declaration) -> bool:

@@ -81,7 +81,7 @@ def complete(layout: Layout) -> Filling:
             for m in (chosen if cq.per_mineral else [""])
         },
         company_comments={
-            cq.key: "https://example.com/policy" for cq in layout.company_questions if cq.comment_cell
+            cq.key: "https://www.example.com/policy" for cq in layout.company_questions if cq.comment_cell
         },
         smelters=[{"metal": e.metal, "lookup": e.alias} for e in lookup],
         lookup=lookup,
