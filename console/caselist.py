@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
@@ -18,6 +18,7 @@ from models.supplier import Supplier
 from models.survey import Finding, Survey
 
 PAGE_SIZE = 50
+COUNT_LIMIT = 1_000  # beyond this the list says "more than 1,000": counting everything costs a scan
 RISKS = ("high", "medium", "low", "none")
 # Sort key -> column; every sort pages by (column, case id).
 SORTS: dict[str, Any] = {
@@ -28,6 +29,7 @@ SORTS: dict[str, Any] = {
     "supplier": Supplier.name,
 }
 _DATES = {"due", "updated"}
+_TOP = "\U0010ffff"  # sorts after every other character: q <= text < q + _TOP means text starts with q
 
 
 @dataclass(frozen=True)
@@ -97,31 +99,47 @@ class CasePage:
     total: int
     next_after: str
 
+    @property
+    def total_text(self) -> str:
+        """How many cases match, capped where counting would cost a full scan."""
+        return f"more than {COUNT_LIMIT:,}" if self.total > COUNT_LIMIT else f"{self.total:,}"
+
 
 def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
+    """Conditions on the case row only (campaign and supplier through indexed sub-queries), so counting
+    and paging never join 100,000 rows."""
     where: list[ColumnElement[bool]] = []
     if f.campaign:
-        where.append(Campaign.name == f.campaign)
+        where.append(
+            Survey.campaign_id == select(Campaign.id).where(Campaign.name == f.campaign).scalar_subquery()
+        )
     if f.stage:
         where.append(Survey.stage == f.stage)
     if f.risk:
         where.append(Survey.risk == f.risk)
     if f.overdue:
         where.append(and_(Survey.due_at < now, Survey.stage.not_in([s.value for s in FINAL])))
+    suppliers: list[ColumnElement[bool]] = []
     if f.owner:
-        where.append(Supplier.owner_email == f.owner.lower())
-    if f.metal:
-        where.append(exists().where(Finding.survey_id == Survey.id, Finding.metal == f.metal))
-    if f.smelter:
-        where.append(exists().where(Finding.survey_id == Survey.id, Finding.smelter_id == f.smelter))
-    if f.q:
-        like = f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(
+        suppliers.append(Supplier.owner_email == f.owner.lower())
+    if f.q:  # a prefix of the supplier id or of the name, case-insensitive: both are index ranges
+        low = f.q.lower()
+        suppliers.append(
             or_(
-                Supplier.supplier_id.like(f"{like}%", escape="\\"),
-                Supplier.name.like(f"%{like}%", escape="\\"),
+                and_(Supplier.supplier_id >= f.q.upper(), Supplier.supplier_id < f.q.upper() + _TOP),
+                and_(Supplier.supplier_id >= f.q, Supplier.supplier_id < f.q + _TOP),
+                and_(func.lower(Supplier.name) >= low, func.lower(Supplier.name) < low + _TOP),
             )
         )
+    if suppliers:
+        where.append(Survey.supplier_id.in_(select(Supplier.id).where(*suppliers)))
+    findings: list[ColumnElement[bool]] = []
+    if f.metal:
+        findings.append(Finding.metal == f.metal)
+    if f.smelter:
+        findings.append(Finding.smelter_id == f.smelter)
+    if findings:  # one finding on that metal from that smelter
+        where.append(Survey.id.in_(select(Finding.survey_id).where(*findings)))
     return where
 
 
@@ -170,7 +188,8 @@ def list_cases(session: Session, f: CaseFilter, limit: int = PAGE_SIZE) -> CaseP
     now = utcnow()
     column = SORTS[f.sort]
     query = _base(f, now)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    matching = select(Survey.id).where(*_conditions(f, now)).limit(COUNT_LIMIT + 1)
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
     after = _after(f) if f.after else None
     if after is not None:
         value, case_id = after

@@ -44,25 +44,23 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def campaign_progress(session: Session) -> list[Progress]:
-    """Progress of every campaign, newest first."""
-    query = (
-        select(
-            Campaign.name,
-            Campaign.template,
-            Campaign.status,
-            Campaign.due_date,
-            func.count(Survey.id),
-            _count(Survey.requested_at.is_not(None)),
-            _count(Survey.responded_at.is_not(None)),
-            _count(Survey.stage.in_(COMPLETE)),
-            _count(Survey.stage == Stage.RISK_FOUND.value),
-            _count(Survey.stage.in_([s.value for s in FINAL])),
+    """Progress of every campaign, newest first (counted from the covering progress index)."""
+    counts = select(
+        Survey.campaign_id,
+        func.count(),
+        _count(Survey.requested_at.is_not(None)),
+        _count(Survey.responded_at.is_not(None)),
+        _count(Survey.stage.in_(COMPLETE)),
+        _count(Survey.stage == Stage.RISK_FOUND.value),
+        _count(Survey.stage.in_([s.value for s in FINAL])),
+    ).group_by(Survey.campaign_id)
+    by_campaign = {row[0]: [int(n) for n in row[1:]] for row in session.execute(counts).all()}
+    campaigns = session.execute(
+        select(Campaign.id, Campaign.name, Campaign.template, Campaign.status, Campaign.due_date).order_by(
+            Campaign.id.desc()
         )
-        .outerjoin(Survey, Survey.campaign_id == Campaign.id)
-        .group_by(Campaign.id)
-        .order_by(Campaign.id.desc())
-    )
+    ).all()
     return [
-        Progress(name, template, status, due.isoformat(), *(int(n) for n in counts))
-        for name, template, status, due, *counts in session.execute(query).all()
+        Progress(name, template, status, due.isoformat(), *by_campaign.get(cid, [0] * 6))
+        for cid, name, template, status, due in campaigns
     ]

@@ -3,6 +3,7 @@
 from models import (  # noqa: F401  (one name per line, so features add theirs without conflicts)
     audit,
     campaign,
+    case_indexes,
     files,
     outbox,
     registry,
