@@ -32,11 +32,8 @@ renderer = EmailRenderer()
 def test_kind_renders_in_language(kind: EmailKind, language: str) -> None:
     mail = renderer.render(kind, language, CONTEXT)
     assert mail.language == language and mail.subject and "\n" not in mail.subject
-    assert (
-        "Parts <b>Co</b>" in mail.text
-        and "<b>" not in mail.html
-        and "Parts &lt;b&gt;Co&lt;/b&gt;" in mail.html
-    )
+    assert "Parts <b>Co</b>" in mail.subject + mail.text and "Pat & <Co>" in mail.text
+    assert "<b>" not in mail.html and "<Co>" not in mail.html and "Pat &amp; &lt;Co&gt;" in mail.html
     assert (CONTEXT["upload_url"] in mail.text) == (kind in WITH_UPLOAD_LINK)
     assert (f'href="{CONTEXT["upload_url"]}"' in mail.html) == (kind in WITH_UPLOAD_LINK)
     if kind == EmailKind.FIX_REQUEST:
