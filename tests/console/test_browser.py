@@ -151,6 +151,38 @@ def _workbook(supplier: DemoSupplier, answer: Answer) -> bytes:
     return buf.getvalue()
 
 
+async def test_supplier_uploads_a_file_with_mistakes_sees_the_issues_then_a_fixed_one(
+    live: Live, page: Page
+) -> None:
+    p = page
+    supplier = live.suppliers[0]
+    mails = [m for m in captured_mail(live.mail_dir) if supplier.email in m.rcpt_tos]
+    links = re.findall(r"http://127\.0\.0\.1:\d+/upload/\S+", mails[0].text())
+    assert mails and links, "the request email carries the upload link"
+    await p.goto(links[0])
+    await expect(p.get_by_role("heading", level=1)).to_contain_text("CMRT")
+    files = p.locator("input[type=file]")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    await files.set_input_files(
+        {"name": "cmrt.xlsx", "mimeType": xlsx, "buffer": _workbook(supplier, Answer.MISTAKES)}
+    )
+    await p.click("button:has-text('Upload')")
+    result = p.locator("#result")
+    await expect(result).to_contain_text("Please correct these points", timeout=WAIT_MS)
+    rows = result.locator("tbody tr")
+    assert await rows.count() >= 3  # e-mail, authorizer, date, Q2 and Q7 answers are wrong or missing
+    assert re.search(r"[A-Z]+\d+", await rows.first.inner_text())  # located by cell
+    assert live.case_of(supplier.supplier_id).stage == Stage.FIX_REQUESTED
+    await _shot(p, "portal-issues.png")
+    await files.set_input_files(
+        {"name": "cmrt-fixed.xlsx", "mimeType": xlsx, "buffer": _workbook(supplier, Answer.COMPLETE)}
+    )
+    await p.click("button:has-text('Upload')")
+    await expect(result).to_contain_text("the file is complete", timeout=WAIT_MS)
+    assert live.case_of(supplier.supplier_id).stage in {Stage.ACCEPTED, Stage.RISK_FOUND}
+    await _shot(p, "portal.png")
+
+
 async def test_staff_filter_open_a_case_decide_and_see_the_timeline_grow(live: Live, page: Page) -> None:
     p = page
     target = live.suppliers[1]
@@ -179,34 +211,12 @@ async def test_staff_filter_open_a_case_decide_and_see_the_timeline_grow(live: L
     await expect(p.locator("#stage")).to_have_text("exempted")
     assert await timeline.count() > before
     assert live.case_of(target.supplier_id).stage == Stage.EXEMPTED
-
-
-async def test_supplier_uploads_a_file_with_mistakes_sees_the_issues_then_a_fixed_one(
-    live: Live, page: Page
-) -> None:
-    p = page
-    supplier = live.suppliers[0]
-    mails = [m for m in captured_mail(live.mail_dir) if supplier.email in m.rcpt_tos]
-    links = re.findall(r"http://127\.0\.0\.1:\d+/upload/\S+", mails[0].text())
-    assert mails and links, "the request email carries the upload link"
-    await p.goto(links[0])
-    await expect(p.get_by_role("heading", level=1)).to_contain_text("CMRT")
-    files = p.locator("input[type=file]")
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    await files.set_input_files(
-        {"name": "cmrt.xlsx", "mimeType": xlsx, "buffer": _workbook(supplier, Answer.MISTAKES)}
-    )
-    await p.click("button:has-text('Upload')")
-    result = p.locator("#result")
-    await expect(result).to_contain_text("Please correct these points", timeout=WAIT_MS)
-    rows = result.locator("tbody tr")
-    assert await rows.count() >= 3  # e-mail, authorizer, date, Q2 and Q7 answers are wrong or missing
-    assert re.search(r"[A-Z]+\d+", await rows.first.inner_text())  # located by cell
-    assert live.case_of(supplier.supplier_id).stage == Stage.FIX_REQUESTED
-    await files.set_input_files(
-        {"name": "cmrt-fixed.xlsx", "mimeType": xlsx, "buffer": _workbook(supplier, Answer.COMPLETE)}
-    )
-    await p.click("button:has-text('Upload')")
-    await expect(result).to_contain_text("the file is complete", timeout=WAIT_MS)
-    assert live.case_of(supplier.supplier_id).stage in {Stage.ACCEPTED, Stage.RISK_FOUND}
-    await _shot(p, "portal.png")
+    await _shot(p, "case-exempted.png")
+    uploaded = live.case_of(live.suppliers[0].supplier_id).id
+    await p.goto(f"{live.base}/cases/{uploaded}")
+    await _shot(p, "case.png")
+    await p.goto(f"{live.base}/cases")
+    await _shot(p, "cases.png")
+    await p.goto(f"{live.base}/")
+    await expect(p.locator(".card")).to_contain_text("CMRT-2027")
+    await _shot(p, "dashboard.png")
