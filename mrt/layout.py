@@ -134,5 +134,7 @@ class Layout:
     # Dynamic layouts (EMRT 2, AMRT): the cells where the minerals in scope are chosen; question
     # block row k then answers for the k-th chosen mineral in alphabetical order.
     mineral_cells: tuple[str, ...] = ()
+    # AMRT 1.3: choosing "Other [specify below]" takes the name typed this many rows below the choice.
+    mineral_other_rows: int = 0
     # Columns of the look-up sheet (fields of LookupEntry); None means the CMRT 6 `Smelter Look-up`.
     lookup: TableLayout | None = None

@@ -9,7 +9,7 @@ from mrt.detect import identify
 from mrt.gate import Limits, inspect
 from mrt.isolation import ParsePool, default_pool
 from mrt.layout import Layout, TableLayout
-from mrt.layouts.common import lookup_table
+from mrt.layouts.common import OTHER_MINERAL, lookup_table, question_slots
 from mrt.model import (
     NOT_IDENTIFIED,
     NOT_LISTED,
@@ -20,7 +20,7 @@ from mrt.model import (
     ProductRow,
     SmelterRow,
 )
-from mrt.workbook import Book, Sheet, column_index, open_book, parse_date, text
+from mrt.workbook import Book, Sheet, column_index, open_book, parse_date, split_cell, text
 
 
 def _field(sheet: Sheet | None, name: str, cell: str) -> Field:
@@ -28,16 +28,19 @@ def _field(sheet: Sheet | None, name: str, cell: str) -> Field:
     return Field(name, cell, text(raw), raw)
 
 
-def chosen_minerals(layout: Layout, sheet: Sheet | None) -> list[str]:
-    """Minerals the question rows refer to: fixed, or chosen in the scope cells (sorted A-Z)."""
+def mineral_slots(layout: Layout, sheet: Sheet | None) -> list[tuple[str, int]]:
+    """(mineral, question row index) in the template's order: fixed, or chosen in the scope cells."""
     if not layout.mineral_cells:
-        return list(layout.minerals)
-    chosen: list[str] = []
+        return [(mineral, i) for i, mineral in enumerate(layout.minerals)]
+    chosen = []
     for cell in layout.mineral_cells:
         value = sheet.value(cell) if sheet else None
-        if value and not value.startswith("(") and value not in chosen:
+        if value == OTHER_MINERAL and layout.mineral_other_rows and sheet:
+            row, col = split_cell(cell)
+            value = text(sheet.at(row + layout.mineral_other_rows, col))
+        if value:
             chosen.append(value)
-    return sorted(chosen, key=str.casefold)
+    return question_slots(chosen)
 
 
 def _is_footer(value: object) -> bool:
@@ -185,16 +188,17 @@ def read_smelters(book: Book, layout: Layout, lookup: list[LookupEntry]) -> list
     return out
 
 
-def _answers(decl: Declaration, sheet: Sheet | None) -> None:
+def _answers(decl: Declaration, sheet: Sheet | None, slots: list[tuple[str, int]]) -> None:
     layout, name = decl.layout, decl.layout.declaration_sheet
     for q in layout.questions:
         decl.mineral_answers[q.key] = {
-            mineral: _field(sheet, name, cell) for cell, mineral in zip(q.cells, decl.minerals, strict=False)
+            mineral: _field(sheet, name, q.cells[i]) for mineral, i in slots if i < len(q.cells)
         }
     for cq in layout.company_questions:
         if cq.per_mineral:
-            for cell, mineral in zip(cq.cells, decl.minerals, strict=False):
-                decl.company_answers[f"{cq.key}:{mineral}"] = _field(sheet, name, cell)
+            for mineral, i in slots:
+                if i < len(cq.cells):
+                    decl.company_answers[f"{cq.key}:{mineral}"] = _field(sheet, name, cq.cells[i])
         else:
             decl.company_answers[cq.key] = _field(sheet, name, cq.cell)
         if cq.comment_cell:
@@ -216,8 +220,9 @@ def read_book(book: Book) -> Declaration:
     decl.company = {f.key: _field(sheet, layout.declaration_sheet, f.cell) for f in layout.company}
     if "effective_date" in decl.company:
         decl.effective_date = parse_date(decl.company["effective_date"].raw)
-    decl.minerals = chosen_minerals(layout, sheet)
-    _answers(decl, sheet)
+    slots = mineral_slots(layout, sheet)
+    decl.minerals = [mineral for mineral, _ in slots]
+    _answers(decl, sheet, slots)
     decl.lookup = read_lookup(book, layout)
     decl.smelters = read_smelters(book, layout, decl.lookup)
     if layout.products:

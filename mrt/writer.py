@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mrt.layout import Layout, TableLayout
-from mrt.layouts.common import LANGUAGES, TITLES, lookup_table
+from mrt.layouts.common import LANGUAGES, TITLES, lookup_table, question_slots
 from mrt.model import LookupEntry
 
 Value = str | int | float | dt.date | dt.datetime | None
@@ -57,11 +57,11 @@ def _language_label(language: str) -> str:
     return language
 
 
-def chosen_minerals(layout: Layout, filling: Filling) -> list[str]:
-    """The minerals the question rows refer to, in the template's order."""
+def mineral_slots(layout: Layout, filling: Filling) -> list[tuple[str, int]]:
+    """(mineral, question row index) as the template will order them."""
     if layout.mineral_cells:
-        return sorted(dict.fromkeys(filling.minerals), key=str.casefold)
-    return list(layout.minerals)
+        return question_slots(filling.minerals)
+    return [(mineral, i) for i, mineral in enumerate(layout.minerals)]
 
 
 def _write_table(wb: Workbook, table: TableLayout, rows: list[dict[str, Value]]) -> None:
@@ -91,9 +91,12 @@ def _write_declaration(wb: Workbook, layout: Layout, filling: Filling) -> None:
             put(ws, company_field.cell, value)
     for cell, mineral in zip(layout.mineral_cells, filling.minerals, strict=False):
         put(ws, cell, mineral)
-    minerals = chosen_minerals(layout, filling)
+    slots = mineral_slots(layout, filling)
     for question in layout.questions:
-        for cell, mineral in zip(question.cells, minerals, strict=False):
+        for mineral, i in slots:
+            if i >= len(question.cells):
+                continue
+            cell = question.cells[i]
             answer = filling.answers.get(question.key, {}).get(mineral)
             if answer is not None:
                 put(ws, cell, answer)
@@ -102,10 +105,10 @@ def _write_declaration(wb: Workbook, layout: Layout, filling: Filling) -> None:
                 put(ws, question.comment_column + cell[1:], comment)
     for cq in layout.company_questions:
         if cq.per_mineral:
-            for cell, mineral in zip(cq.cells, minerals, strict=False):
+            for mineral, i in slots:
                 answer = filling.company_answers.get(f"{cq.key}:{mineral}")
-                if answer is not None:
-                    put(ws, cell, answer)
+                if answer is not None and i < len(cq.cells):
+                    put(ws, cq.cells[i], answer)
         elif (answer := filling.company_answers.get(cq.key)) is not None:
             put(ws, cq.cell, answer)
         comment = filling.company_comments.get(cq.key)

@@ -89,4 +89,5 @@ LAYOUT_13 = replace(
     questions=_questions(31, 43),
     products=PRODUCT_LIST_REQUESTER,
     lookup_sheet="Smelter Look-up",
+    mineral_other_rows=3,  # D12 "Other [specify below]" -> the name typed in D15
 )

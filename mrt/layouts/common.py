@@ -138,3 +138,16 @@ SCOPES = (
     "B. Product (or List of Products)",
     "C. User defined [Specify in 'Description of scope']",
 )
+
+
+OTHER_MINERAL = "Other [specify below]"
+
+
+def question_slots(chosen: list[str]) -> list[tuple[str, int]]:
+    """(mineral, question row index) for minerals chosen in scope cells: the template sorts them A-Z
+    (case-insensitive) into the question rows, duplicates included; a mineral answers on its first row."""
+    slots: dict[str, int] = {}
+    chosen = [m for m in chosen if m and not m.startswith("(")]  # "(Delete Cobalt)" removes it (EMRT 2)
+    for index, mineral in enumerate(sorted(chosen, key=str.casefold)):
+        slots.setdefault(mineral, index)
+    return list(slots.items())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mrt.layouts import cmrt3, cmrt6, crt2
+from mrt.layouts import amrt1, cmrt3, cmrt6, crt2
 from mrt.reader import read_file
 from mrt.writer import Filling, write_template
 
@@ -35,3 +35,26 @@ def test_translated_title_keeps_the_family(tmp_path: Path) -> None:
     filling = Filling(version="2.21", extra_cells={("Declaration", "D2"): "钴报告模板 (CRT)"})
     decl = read_file(_write(tmp_path, filling, crt2.LAYOUT))
     assert (decl.family, decl.version, decl.minerals) == ("CRT", "2.21", ["Cobalt"])
+
+
+def test_chosen_minerals_sort_like_the_template_with_other_and_duplicates(tmp_path: Path) -> None:
+    # AMRT 1.3 sorts the chosen minerals into Q1 rows D31..; "Other" takes the name typed 3 rows below.
+    filling = Filling(
+        version="1.3",
+        minerals=["Zinc", "Other [specify below]", "Aluminum", "Aluminum", "(none)"],
+        extra_cells={
+            ("Declaration", "E15"): "gallium",
+            ("Declaration", "D31"): "Yes",  # Aluminum
+            ("Declaration", "D32"): "No",  # Aluminum again: the template repeats it, the first row counts
+            ("Declaration", "D33"): "Unknown",  # gallium
+            ("Declaration", "D34"): "Not declaring",  # Zinc
+        },
+    )
+    decl = read_file(_write(tmp_path, filling, amrt1.LAYOUT_13))
+    assert decl.minerals == ["Aluminum", "gallium", "Zinc"]
+    assert {m: f.value for m, f in decl.mineral_answers["Q1"].items()} == {
+        "Aluminum": "Yes",
+        "gallium": "Unknown",
+        "Zinc": "Not declaring",
+    }
+    assert decl.mineral_answers["Q1"]["Zinc"].cell == "D34"
