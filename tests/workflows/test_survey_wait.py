@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
-from survey_kit import Kit, complete_filling, survey_of, workbook
+from survey_kit import Kit, SmtpSink, complete_filling, free_port, survey_of, workbook
 
 from models.audit import AuditEvent
 from models.enums import CheckStatus, Stage
 from models.messages import Cadence, Exempt, ExtendDue, SurveyState
+from models.outbox import EmailMessage
 from workflows import SurveyWorkflow
 
 DAY = dt.timedelta(days=1)
@@ -90,3 +93,23 @@ async def test_extend_moves_the_overdue_date_and_exempt_ends_the_case(kit: Kit) 
         )
     assert extended == 1
     assert kit.smtp.kinds() == ["request", "reminder", "reminder", "escalation"]  # no email on exemption
+
+
+async def test_a_dead_mail_server_delays_the_request_and_it_is_sent_once_when_back(kit: Kit) -> None:
+    down = dataclasses.replace(kit, smtp=SmtpSink(free_port()))  # nothing listens there yet
+    inp, wid = await down.survey("S3", CADENCE, due_in=10 * DAY)
+    async with down.worker():
+        handle = await down.start(inp, wid)
+        await down.env.sleep(dt.timedelta(minutes=5))
+        assert (await handle.query(SurveyWorkflow.state)).stage == Stage.PENDING
+        with down.sessions() as session:
+            row = session.scalars(select(EmailMessage)).one()
+        assert row.sent_at is None and row.attempts >= 2 and row.last_error
+        controller = Controller(down.smtp.inbox, hostname="127.0.0.1", port=down.smtp.port)
+        controller.start()
+        try:
+            await down.env.sleep(dt.timedelta(minutes=30))  # longer than the longest retry interval
+            assert (await handle.query(SurveyWorkflow.state)).stage == Stage.REQUESTED
+        finally:
+            controller.stop()
+    assert down.smtp.kinds() == ["request"]
