@@ -258,6 +258,7 @@ class SurveyWorkflow:
                 await self._conclude(AssessOutcome.model_validate(assessed))
             else:
                 self._round, self._fixing = self._round + 1, True
+                self._reminders, self._escalated = 0, False  # the new round's own count
                 await self._announce(EmailKind.FIX_REQUEST, Stage.FIX_REQUESTED, "fix-request")
         except ActivityError as err:
             # Our fault, not the supplier's: keep waiting as before and tell the uploader to retry later.
@@ -282,6 +283,7 @@ class SurveyWorkflow:
         change, self._reopen = self._reopen, None
         assert change is not None
         self._round, self._fixing = self._round + 1, False
+        self._reminders, self._escalated = 0, False
         self._due = change.due_at or self._due
         self._exempt_reason = self._risk = self._findings = None
         await self._record(
