@@ -111,6 +111,8 @@ async def _demo(data_dir: Path, count: int, keep: bool, stop: asyncio.Event) -> 
             out.print(
                 f"  Temporal UI      {stack.addresses.temporal_ui}  (workflows survey-{campaign.name}-…)"
             )
+        if stack.addresses.console:
+            out.print(f"  Console          {stack.addresses.console}  (after `minerals users add`)")
         out.print(f"  Captured mail    {stack.addresses.mail_dir}  (one .eml per message)")
         out.print(f"  Cases            minerals cases list --campaign {campaign.name} {where}")
         out.print(f"  One case         minerals cases show 1 {where}")

@@ -23,6 +23,8 @@ def print_addresses(addresses: StackAddresses) -> None:
     if addresses.temporal_ui:
         out.print(f"  Temporal UI     {addresses.temporal_ui}")
     out.print(f"  Temporal gRPC   {addresses.temporal}")
+    if addresses.console:
+        out.print(f"  Console         {addresses.console}  (`minerals users add` creates a staff login)")
     out.print(f"  SMTP capture    {addresses.smtp}  (messages stored in {addresses.mail_dir})")
     out.print(f"  Database        {addresses.database_url}")
     out.print(f"  Settings        {addresses.settings_file}  (other `minerals` commands read it)")

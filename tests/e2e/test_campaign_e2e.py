@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,6 +107,11 @@ def test_campaign_through_the_cli(stack: Stack, tmp_path: Path) -> None:
     assert by_case[cases[complete.supplier_id]][-1] == "accepted"
     assert all(e["sent_at"] for e in emails)
     assert all("/upload/" in e["links"][0] for e in emails if e["kind"] in ("request", "reminder"))
+    # The emailed link opens the supplier's upload page on the stack's console.
+    link = next(e["links"][0] for e in emails if e["case"] == cases[silent.supplier_id])
+    assert link.startswith(stack.addresses.console)
+    with urllib.request.urlopen(link, timeout=10) as page:  # noqa: S310 (our own 127.0.0.1 console)
+        assert page.status == 200 and b"<form" in page.read()
 
     mail = captured_mail(stack.data_dir / "mail")
     ids = Counter(m.header("Message-ID") for m in mail)
