@@ -20,7 +20,7 @@ router = APIRouter()
 def _safe_next(target: str) -> str:
     """Only local paths: an open redirect would let a phishing link bounce through us."""
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return "/"
     return target
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, Index, func
+from sqlalchemy.schema import CreateIndex
 
 from models.supplier import Supplier
 from models.survey import Finding, Survey
@@ -25,5 +26,6 @@ CASE_LIST_INDEXES = [
 
 def ensure_case_indexes(engine: Engine) -> None:
     """Create the indexes on a database whose tables predate them (create_all skips existing tables)."""
-    for index in CASE_LIST_INDEXES:
-        index.create(engine, checkfirst=True)
+    with engine.begin() as conn:
+        for index in CASE_LIST_INDEXES:  # IF NOT EXISTS: reflection cannot see expression indexes
+            conn.execute(CreateIndex(index, if_not_exists=True))
