@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cli.context import DataDir, fail, out, settings_for
-from models.settings import Settings, SettingsError
+from models.settings import Settings
 from worker.client import connect
 from worker.devserver import StackError
 from worker.stack import Stack, StackAddresses
@@ -85,5 +85,5 @@ def worker(data_dir: DataDir = None) -> None:
     settings = settings_for(data_dir)
     try:
         asyncio.run(until_stopped(lambda stop: _work(settings, stop)))
-    except (SettingsError, RuntimeError) as exc:
+    except (ValueError, RuntimeError) as exc:  # SettingsError is a ValueError
         fail(f"worker stopped: {exc} (Temporal at {settings.temporal_address})")
