@@ -36,6 +36,11 @@ class Stage(StrEnum):
         return self in WAITING
 
     @property
+    def action(self) -> str:
+        """The audit action of entering this stage."""
+        return "survey.upload-received" if self is Stage.CHECKING else f"survey.{self.value}"
+
+    @property
     def final(self) -> bool:
         """True when the case no longer accepts uploads until reopened."""
         return self in FINAL

@@ -27,19 +27,6 @@ from models.messages import (
 )
 from workflows.policies import CHECK, DATABASE, EMAIL, ActivityPolicy, Plan, next_step
 
-ACTIONS = {
-    Stage.REQUESTED: "survey.requested",
-    Stage.REMINDED: "survey.reminded",
-    Stage.ESCALATED: "survey.escalated",
-    Stage.OVERDUE: "survey.overdue",
-    Stage.CHECKING: "survey.upload-received",
-    Stage.FIX_REQUESTED: "survey.fix-requested",
-    Stage.ACCEPTED: "survey.accepted",
-    Stage.RISK_FOUND: "survey.risk-found",
-    Stage.EXEMPTED: "survey.exempted",
-    Stage.CLOSED: "survey.closed",
-}
-
 
 def survey_workflow_id(campaign: str, supplier_id: str) -> str:
     """The business key of a survey workflow."""
@@ -318,7 +305,7 @@ class SurveyWorkflow:
         change = Transition(
             survey_id=self._inp.survey_id,
             key=self._key(step),
-            action=action or ACTIONS[stage],
+            action=action or stage.action,
             actor=actor,
             stage=stage,
             due_at=self._due,
