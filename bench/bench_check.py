@@ -4,8 +4,9 @@
 
 For every `filled-*.xlsx` in FOLDER (default ../shared/realworld) it prints the median time of
 `mrt.read` (gate + parse in the warm isolation pool) followed by `mrt.check`, the median time of
-`openpyxl.load_workbook(path)` on the same file, their ratio, and the peak RSS of the parsing child
-(a fresh one-process pool per file, so the peak belongs to that file alone).
+`openpyxl.load_workbook(path)` on the same file (the two alternate, so both see the same load),
+their ratio, and the peak RSS of the parsing child (a fresh one-process pool per file, so the peak
+belongs to that file alone).
 """
 
 from __future__ import annotations
@@ -26,14 +27,18 @@ from mrt.isolation import ParsePool
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 
 
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `repeat` runs of `action`."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _seconds(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def paired_medians(
+    ours: Callable[[], object], baseline: Callable[[], object], repeat: int
+) -> tuple[float, float]:
+    """Median wall times of both actions, run alternately so that both see the same machine load."""
+    pairs = [(_seconds(ours), _seconds(baseline)) for _ in range(repeat)]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 def read_and_check(path: Path, pool: ParsePool) -> list[mrt.Issue]:
@@ -91,8 +96,9 @@ def main() -> None:
     print("-" * len(header))
     ratios = []
     for path in files:
-        ours = median_seconds(partial(read_and_check, path, pool), args.repeat)
-        baseline = median_seconds(partial(openpyxl.load_workbook, path), args.repeat)
+        ours, baseline = paired_medians(
+            partial(read_and_check, path, pool), partial(openpyxl.load_workbook, path), args.repeat
+        )
         ratios.append(baseline / ours)
         peak = child_peak_mib(path)
         times = f"{baseline * 1000:>11.0f} {ours * 1000:>13.1f} {baseline / ours:>7.1f}x"
