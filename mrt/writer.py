@@ -21,7 +21,7 @@ Value = str | int | float | dt.date | dt.datetime | None
 class Filling:
     """What to write into a template: the supplier's answers as plain values, keyed like a Declaration."""
 
-    version: str  # written to Declaration!J3 as "Revision <version>"
+    version: str  # written to Declaration!J3 as "Revision <version>" (empty: no stamp)
     language: str = "English"  # as the D3 list shows it, or an ISO code ("ja")
     company: dict[str, Value] = field(default_factory=dict)  # COMPANY_KEYS -> value
     minerals: list[str] = field(default_factory=list)  # dynamic layouts: minerals chosen in scope
