@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from activities.links import LinkSigner
-from console import admin_routes, auth_routes, case_routes, portal
+from console import admin_routes, auth_routes, case_routes, portal, registry_routes
 from console.gateway import Gateway
 from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired
@@ -94,7 +94,13 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (auth_routes.router, case_routes.router, admin_routes.router, portal.router):
+    for router in (
+        auth_routes.router,
+        case_routes.router,
+        admin_routes.router,
+        registry_routes.router,
+        portal.router,
+    ):
         app.include_router(router)
     _handlers(app)
     return app
