@@ -67,12 +67,8 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
         if found is None:
             return None
         survey, campaign, supplier = found
-        latest = session.scalar(
-            select(StoredFile)
-            .where(StoredFile.survey_id == survey_id)
-            .order_by(StoredFile.id.desc())
-            .limit(1)
-        )
+        # The file the workflow took last (a file it refused never replaces the shown result).
+        latest = session.get(StoredFile, survey.last_file_id) if survey.last_file_id else None
     return {
         "survey": survey,
         "workflow_id": survey.workflow_id,
@@ -137,6 +133,8 @@ async def upload(request: Request, token: str) -> Response:
     survey_id, case = opened
     console = state(request)
     text = words(case["language"])
+    if case["final"]:  # the workflow would refuse it: do not even store it
+        return _portal(request, token, case, text["finished"].format(stage=case["stage"]), 409)
     limit = console.settings.max_upload_bytes
     too_large = text["too_large"].format(limit=round(limit / 1024 / 1024, 1))
     declared = request.headers.get("content-length", "")

@@ -105,20 +105,23 @@ class Console:
             return survey.id
 
     def add_file(self, case_id: int, name: str, issues: list[dict[str, Any]]) -> None:
-        """A checked upload recorded on a case."""
+        """A checked upload recorded on a case, as the case's latest file (as the workflow records it)."""
         with self.sessions.begin() as session:
-            session.add(
-                StoredFile(
-                    survey_id=case_id,
-                    sha256="0" * 64,
-                    size=1,
-                    path="x",
-                    original_name=name,
-                    check_status="incomplete",
-                    issues=issues,
-                    issue_count=len(issues),
-                )
+            stored = StoredFile(
+                survey_id=case_id,
+                sha256="0" * 64,
+                size=1,
+                path="x",
+                original_name=name,
+                check_status="incomplete",
+                issues=issues,
+                issue_count=len(issues),
             )
+            session.add(stored)
+            session.flush()
+            survey = session.get(Survey, case_id)
+            assert survey is not None
+            survey.last_file_id = stored.id
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest_asyncio
 import uvicorn
 from console_kit import PASSWORD
 from playwright.async_api import Page, async_playwright, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.campaign import start_campaign_workflow
@@ -26,6 +26,7 @@ from cli.enrol import CampaignPlan, enrol
 from console.app import create_app
 from models.db import make_engine, session_factory
 from models.enums import Stage, TemplateFamily
+from models.files import StoredFile
 from models.supplier import Supplier
 from models.survey import Survey
 from models.users import User
@@ -54,6 +55,11 @@ class Live:
     sessions: sessionmaker[Session]
     mail_dir: Path
     suppliers: list[DemoSupplier]
+
+    def stored_files(self, supplier_id: str) -> int:
+        with self.sessions() as session:
+            found = select(func.count()).where(StoredFile.survey_id == self.case_of(supplier_id).id)
+            return session.scalar(found) or 0
 
     def case_of(self, supplier_id: str) -> Survey:
         with self.sessions() as session:
@@ -160,6 +166,7 @@ async def test_supplier_uploads_a_file_with_mistakes_sees_the_issues_then_a_fixe
     links = re.findall(r"http://127\.0\.0\.1:\d+/upload/\S+", mails[0].text())
     assert mails and links, "the request email carries the upload link"
     await p.goto(links[0])
+    form_token = await p.locator("input[name=csrf]").get_attribute("value")
     await expect(p.get_by_role("heading", level=1)).to_contain_text("CMRT")
     files = p.locator("input[type=file]")
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -180,6 +187,18 @@ async def test_supplier_uploads_a_file_with_mistakes_sees_the_issues_then_a_fixe
     await p.click("button:has-text('Upload')")
     await expect(result).to_contain_text("the file is complete", timeout=WAIT_MS)
     assert live.case_of(supplier.supplier_id).stage in {Stage.ACCEPTED, Stage.RISK_FOUND}
+    assert await p.locator("input[type=file]").count() == 0  # nothing more to upload
+    # A late upload is refused in plain words, and not stored.
+    late = await p.request.post(
+        links[0],
+        multipart={
+            "csrf": form_token or "",
+            "file": {"name": "late.xlsx", "mimeType": xlsx, "buffer": b"PK.."},
+        },
+    )
+    assert late.status == 409
+    assert "no further upload is needed" in await late.text()
+    assert live.stored_files(supplier.supplier_id) == 2
     await _shot(p, "portal.png")
 
 

@@ -83,6 +83,8 @@ def test_supplier_text_is_escaped_everywhere_staff_and_suppliers_read_it(console
         html = console.client.get(path).text
         assert HOSTILE not in html, path
         assert "&lt;script&gt;" in html, path
+    portal = console.client.get(f"/upload/{token}").text
+    assert portal.count("&lt;script&gt;") >= 4  # supplier name, file name, sheet and issue message
     assert "script-src 'self'" in console.client.get("/").headers["content-security-policy"]
 
 
