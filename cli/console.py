@@ -18,10 +18,12 @@ def console(
     import uvicorn
 
     from console.app import create_app
+    from worker.client import connect
+    from worker.mail_capture import captured_mail
 
     settings = settings_for(data_dir)
     try:
-        app = create_app(settings)
+        app = create_app(settings, connect=lambda: connect(settings), mail_reader=captured_mail)
     except SettingsError as exc:
         fail(str(exc), 2)
     out.print(f"Console on http://127.0.0.1:{port}/ (upload links use {settings.public_base_url})")

@@ -13,7 +13,6 @@ from console.security import Staff, check_csrf, require
 from console.state import state
 from models.base import utcnow
 from models.users import Role
-from worker.mail_capture import captured_mail
 
 router = APIRouter()
 MAIL_SHOWN = 200
@@ -24,7 +23,8 @@ def mail(
     request: Request, staff: Annotated[Staff, Depends(require(Role.ANALYST))], to: str = ""
 ) -> HTMLResponse:
     """What each supplier received (newest first); upload links are in it, so analysts only."""
-    messages = captured_mail(state(request).mail_dir)
+    console = state(request)
+    messages = list(console.mail_reader(console.mail_dir)) if console.mail_reader else []
     if to:
         messages = [m for m in messages if any(to.lower() in r.lower() for r in m.rcpt_tos)]
     shown = list(reversed(messages))[:MAIL_SHOWN]

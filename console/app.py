@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -17,7 +19,7 @@ from temporalio.client import Client
 
 from activities.links import LinkSigner
 from console import admin_routes, auth_routes, case_routes, portal, registry_routes
-from console.gateway import Gateway
+from console.gateway import Connect, Gateway
 from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired
 from console.state import TEMPLATES, ConsoleState, derived_key
@@ -64,8 +66,11 @@ def create_app(
     *,
     sessions: sessionmaker[Session] | None = None,
     client: Client | None = None,
+    connect: Connect | None = None,
+    mail_reader: Callable[[Path], Sequence[Any]] | None = None,
 ) -> FastAPI:
-    """The console app on the configured database and Temporal service (both injectable for tests)."""
+    """The console app on the configured database; Temporal comes as a client or a way to connect, captured
+    mail as a reader of the mail dir (both from the caller: the console does not import the worker)."""
     if len(settings.upload_secret) < 16:
         raise SettingsError(
             "MINERALS_UPLOAD_SECRET must be set (at least 16 characters); `minerals up` makes one"
@@ -81,8 +86,9 @@ def create_app(
         sessions=sessions,
         templates=Jinja2Blocks(directory=str(TEMPLATES)),
         links=LinkSigner(settings.upload_secret, settings.public_base_url),
-        gateway=Gateway(settings, client),
+        gateway=Gateway(connect, client),
         portal_key=derived_key(settings.upload_secret, "portal-csrf"),
+        mail_reader=mail_reader,
     )
     app.add_middleware(
         SessionMiddleware,

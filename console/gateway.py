@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -10,8 +11,6 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
 from models.messages import SubmitUpload, UploadOutcome
-from models.settings import Settings
-from worker.client import connect
 from workflows import SurveyWorkflow
 
 
@@ -23,11 +22,15 @@ class UploadRejected(ValueError):
     """The survey workflow refused an upload; the message is for the supplier."""
 
 
-class Gateway:
-    """Connects on first use (so the console starts even when Temporal is still starting)."""
+Connect = Callable[[], Awaitable[Client]]
 
-    def __init__(self, settings: Settings, client: Client | None = None) -> None:
-        self._settings = settings
+
+class Gateway:
+    """Connects on first use (so the console starts even when Temporal is still starting); the way to
+    connect is injected (the worker package owns the client setup, and the console does not import it)."""
+
+    def __init__(self, connect: Connect | None = None, client: Client | None = None) -> None:
+        self._connect = connect
         self._client = client
         self._lock = asyncio.Lock()
 
@@ -35,8 +38,10 @@ class Gateway:
         """The shared client, connected once."""
         async with self._lock:
             if self._client is None:
+                if self._connect is None:
+                    raise WorkflowUnavailable("this console has no Temporal connection configured")
                 try:
-                    self._client = await connect(self._settings)
+                    self._client = await self._connect()
                 except RuntimeError as exc:
                     raise WorkflowUnavailable(f"Temporal is not reachable ({exc})") from None
             return self._client

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
@@ -33,6 +35,8 @@ class ConsoleState:
     links: LinkSigner
     gateway: Gateway
     portal_key: str  # signs the portal's CSRF field
+    # Reads the embedded stack's captured mail (injected: the worker package owns the capture format).
+    mail_reader: Callable[[Path], Sequence[Any]] | None = None
 
     @property
     def mail_dir(self) -> Path:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 from console_kit import CSRF, PASSWORD, Console
 from sqlalchemy import select
 
 from console.accounts import MAX_FAILURES
 from models.audit import AuditEvent
+from worker.mail_capture import MailStore, captured_mail
 
 STAFF_PAGES = ["/", "/cases", "/cases/1", "/cases/1/timeline", "/mail", "/admin/users"]
 
@@ -113,3 +116,24 @@ def test_next_never_leaves_the_console(console: Console) -> None:
         assert response.headers["location"] == (
             "/cases?stage=overdue" if target.startswith("/cases") else "/"
         )
+
+
+def test_captured_mail_is_for_analysts_and_escaped(console: Console) -> None:
+    store = MailStore(console.settings.resolved_mail_dir())
+    mail = EmailMessage()
+    mail["Subject"] = "Please upload <b>now</b>"
+    mail["To"] = "s1@supplier.test"
+    mail.set_content("Your link: http://testserver/upload/1.2.3 <script>x</script>")
+    store.store("m@company.test", ["s1@supplier.test"], mail.as_bytes())
+    console.client.app.state.console.mail_reader = captured_mail  # type: ignore[attr-defined]
+    console.sign_in("viewer@company.test")
+    assert console.client.get("/mail").status_code == 403  # upload links are in the bodies
+    console.sign_in("analyst@company.test")
+    page = console.client.get("/mail?to=s1@").text
+    assert (
+        "Please upload &lt;b&gt;now&lt;/b&gt;" in page
+        and "&lt;script&gt;x" in page
+        and "<script>x" not in page
+    )
+    assert "1 message(s)" in page
+    assert "0 message(s)" in console.client.get("/mail?to=nobody@").text

@@ -122,7 +122,7 @@ async def live(tmp_path_factory: pytest.TempPathFactory, password_hash: str) -> 
             lambda: all(live.case_of(s.supplier_id).stage == Stage.REQUESTED for s in suppliers),
             "every request email",
         )
-        app = create_app(stack.settings, sessions=sessions, client=stack.client)
+        app = create_app(stack.settings, sessions=sessions, client=stack.client, mail_reader=captured_mail)
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
         )
