@@ -36,7 +36,12 @@ def build_activities(
     return activities_of(
         RecordActivities(sessions),
         EmailActivities(sessions, smtp, links),
-        IntakeActivities(sessions, Path(settings.resolved_file_store_dir()), pool),
+        IntakeActivities(
+            sessions,
+            Path(settings.resolved_file_store_dir()),
+            pool,
+            risk_config=Path(settings.data_dir) / "risk.json",
+        ),
         CampaignActivities(
             sessions, max_upload_bytes=settings.max_upload_bytes, search_attributes=search_attributes
         ),

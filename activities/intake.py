@@ -57,11 +57,16 @@ class IntakeActivities:
     """Reads uploads from the file store through the isolated parser; dependencies are injected."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], file_store: Path, pool: ParsePool | None = None
+        self,
+        sessions: sessionmaker[Session],
+        file_store: Path,
+        pool: ParsePool | None = None,
+        risk_config: Path | None = None,
     ) -> None:
         self._sessions = sessions
         self._store = file_store.resolve()
         self._pool = pool
+        self._risk_config = risk_config  # <data dir>/risk.json, read per assessment as the CLI does
 
     @activity.defn(name=ActivityName.VERIFY_UPLOAD)
     async def verify_upload(self, ref: FileRef) -> None:
@@ -159,9 +164,11 @@ class IntakeActivities:
         decl: Declaration = result.declaration
         with self._sessions() as session:
             registry = risk.load_registry(session, dt.date.today())
-        if not registry.facilities:  # no RMI data imported yet: the file's own look-up is the reference
+        if registry.facilities:  # facilities only a newer template lists are known too
+            registry = registry.with_lookup(decl.lookup)
+        else:  # no RMI data imported yet: the file's own look-up is the reference
             registry = risk.Registry.from_lookup(decl.lookup)
-        assessment = risk.assess(decl, registry)
+        assessment = risk.assess(decl, registry, config=risk.load_risk_config(self._risk_config))
         with self._sessions.begin() as session:
             session.execute(delete(Finding).where(Finding.file_id == stored.id))
             for f in assessment.findings:
