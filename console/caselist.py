@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
@@ -162,7 +162,8 @@ def _after(f: CaseFilter) -> tuple[Any, int] | None:
         return None
 
 
-def _base(f: CaseFilter, now: dt.datetime) -> Select[Any]:  # one row per case, ten columns
+def _display(session: Session, ids: list[int]) -> dict[int, Any]:
+    """The shown columns of the given cases (a primary-key lookup each)."""
     query = (
         select(
             Survey.id,
@@ -178,45 +179,54 @@ def _base(f: CaseFilter, now: dt.datetime) -> Select[Any]:  # one row per case, 
         )
         .join(Campaign, Survey.campaign_id == Campaign.id)
         .join(Supplier, Survey.supplier_id == Supplier.id)
+        .where(Survey.id.in_(ids))
     )
-    filtered: Select[Any] = query.where(*_conditions(f, now))  # type: ignore[assignment]
-    return filtered
+    return {r[0]: r for r in session.execute(query).all()}
 
 
 def list_cases(session: Session, f: CaseFilter, limit: int = PAGE_SIZE) -> CasePage:
-    """One page of cases matching the filter, in the asked order, after the cursor."""
+    """One page of cases matching the filter, in the asked order, after the cursor.
+
+    The page's ids come first from the filters alone (indexes can answer them without reading the wide
+    case rows), then the shown columns of just those cases."""
     now = utcnow()
     column = SORTS[f.sort]
-    query = _base(f, now)
-    matching = select(Survey.id).where(*_conditions(f, now)).limit(COUNT_LIMIT + 1)
+    where = _conditions(f, now)
+    matching = select(Survey.id).where(*where).limit(COUNT_LIMIT + 1)
     total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    page = select(Survey.id, column).where(*where)
+    if f.sort == "supplier":
+        page = page.join(Supplier, Survey.supplier_id == Supplier.id)
     after = _after(f) if f.after else None
     if after is not None:
         value, case_id = after
         if f.desc:
-            query = query.where(or_(column < value, and_(column == value, Survey.id < case_id)))
+            page = page.where(or_(column < value, and_(column == value, Survey.id < case_id)))
         else:
-            query = query.where(or_(column > value, and_(column == value, Survey.id > case_id)))
+            page = page.where(or_(column > value, and_(column == value, Survey.id > case_id)))
     order = (column.desc(), Survey.id.desc()) if f.desc else (column.asc(), Survey.id.asc())
-    fetched = session.execute(query.order_by(*order).limit(limit + 1)).all()
-    rows = [
-        {
-            "id": r[0],
-            "stage": r[1],
-            "due_at": r[2],
-            "risk": r[3],
-            "reminders_sent": r[4],
-            "updated_at": r[5],
-            "campaign": r[6],
-            "supplier_id": r[7],
-            "supplier": r[8],
-            "owner": r[9],
-            "overdue": r[2].replace(tzinfo=r[2].tzinfo or dt.UTC) < now and r[1] not in FINAL,
-            "_key": {"id": r[0], "due": r[2], "updated": r[5], "stage": r[1], "supplier": r[8]}[f.sort],
-        }
-        for r in fetched[:limit]
-    ]
-    next_after = _cursor(rows[-1]["_key"], rows[-1]["id"]) if len(fetched) > limit else ""
+    keys = session.execute(page.order_by(*order).limit(limit + 1)).all()
+    shown = _display(session, [k[0] for k in keys[:limit]])
+    rows = []
+    for case_id, key in keys[:limit]:
+        r = shown[case_id]
+        rows.append(
+            {
+                "id": r[0],
+                "stage": r[1],
+                "due_at": r[2],
+                "risk": r[3],
+                "reminders_sent": r[4],
+                "updated_at": r[5],
+                "campaign": r[6],
+                "supplier_id": r[7],
+                "supplier": r[8],
+                "owner": r[9],
+                "overdue": r[2].replace(tzinfo=r[2].tzinfo or dt.UTC) < now and r[1] not in FINAL,
+                "_key": key,
+            }
+        )
+    next_after = _cursor(rows[-1]["_key"], rows[-1]["id"]) if len(keys) > limit else ""
     return CasePage(rows, total, next_after)
 
 

@@ -14,6 +14,8 @@ CASE_LIST_INDEXES = [
     Index("ix_surveys_updated_at", Survey.updated_at),
     Index("ix_surveys_risk", Survey.risk),
     Index("ix_surveys_campaign_due", Survey.campaign_id, Survey.due_at),
+    # Owner and search filters reach cases by supplier; stage and risk are then read from the index alone.
+    Index("ix_surveys_supplier_stage_risk", Survey.supplier_id, Survey.stage, Survey.risk),
     # Covers the dashboard's per-campaign counts: an index-only scan, never the wide case rows.
     Index("ix_surveys_progress", Survey.campaign_id, Survey.stage, Survey.requested_at, Survey.responded_at),
     Index("ix_suppliers_name", Supplier.name),
