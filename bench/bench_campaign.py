@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
+import signal
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from temporalio.worker import Worker
@@ -201,6 +205,15 @@ async def main(suppliers: int, trivial: int, page_size: int) -> None:
             raise SystemExit("lost or duplicate email")
 
 
+async def stoppable(run: Coroutine[Any, Any, None]) -> None:
+    """Run `run`, cancelling it on Ctrl-C or SIGTERM so the stack still stops cleanly."""
+    task = asyncio.ensure_future(run)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -209,4 +222,4 @@ if __name__ == "__main__":
     parser.add_argument("--trivial", type=int, default=2_000)
     parser.add_argument("--page-size", type=int, default=500)
     args = parser.parse_args()
-    asyncio.run(main(args.suppliers, args.trivial, args.page_size))
+    asyncio.run(stoppable(main(args.suppliers, args.trivial, args.page_size)))

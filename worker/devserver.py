@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import shutil
 import signal
 import socket
@@ -26,6 +27,14 @@ _SA_TYPES = {
     SaType.DATETIME: "Datetime",
     SaType.KEYWORD_LIST: "KeywordList",
 }
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the process that started the server dies, even by SIGKILL."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class StackError(RuntimeError):
@@ -112,7 +121,7 @@ class DevServer:
         try:
             self.process = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
+                start_new_session=True, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )  # fmt: skip
         finally:
             log.close()
