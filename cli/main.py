@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import assess, campaign, cases, check, demo, outbox, report, smelters, suppliers, up, users
+from cli import assess, audit, campaign, cases, check, demo, outbox, report, smelters, suppliers, up, users
 from cli import console as console_cmd
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app.command("assess")(assess.assess_command)
 app.add_typer(users.app, name="users")
 app.command("console")(console_cmd.console)
 app.add_typer(report.app, name="report")
+app.add_typer(audit.app, name="audit")
 
 
 @app.callback()
