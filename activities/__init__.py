@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from activities.campaign import CampaignActivities
+from activities.corrective import CorrectiveActivities
 from activities.email import EmailActivities, SmtpConfig
 from activities.intake import IntakeActivities
 from activities.links import LinkSigner
@@ -45,6 +46,7 @@ def build_activities(
         CampaignActivities(
             sessions, max_upload_bytes=settings.max_upload_bytes, search_attributes=search_attributes
         ),
+        CorrectiveActivities(sessions, Path(settings.data_dir) / "actions.json"),
     )
 
 
@@ -53,6 +55,7 @@ def activities_of(
     email: EmailActivities,
     intake: IntakeActivities,
     campaign: CampaignActivities,
+    corrective: CorrectiveActivities,
 ) -> list[Callable[..., Any]]:
     """The activity methods of already-built activity objects."""
     return [
@@ -63,11 +66,14 @@ def activities_of(
         intake.check_upload,
         intake.assess_upload,
         campaign.start_survey_page,
+        corrective.plan_actions,
+        corrective.record_action,
     ]
 
 
 __all__ = [
     "CampaignActivities",
+    "CorrectiveActivities",
     "EmailActivities",
     "IntakeActivities",
     "LinkSigner",

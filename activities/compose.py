@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from activities.action_mail import action_context, action_recipients
 from activities.links import LinkSigner
 from models.campaign import Campaign
 from models.enums import EmailKind
@@ -24,7 +25,15 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "email"
 LANGUAGES = ("en", "ja", "zh")
 RMI_TEMPLATES_URL = "https://www.responsiblemineralsinitiative.org/reporting-templates/"
 WITH_UPLOAD_LINK = frozenset(
-    {EmailKind.REQUEST, EmailKind.REMINDER, EmailKind.ESCALATION, EmailKind.FIX_REQUEST}
+    {
+        EmailKind.REQUEST,
+        EmailKind.REMINDER,
+        EmailKind.ESCALATION,
+        EmailKind.FIX_REQUEST,
+        EmailKind.ACTION_REQUEST,
+        EmailKind.ACTION_FOLLOW_UP,
+        EmailKind.ACTION_REJECTED,
+    }
 )
 _SPACE = re.compile(r"\s+")
 
@@ -126,5 +135,9 @@ def compose(
         "finding_count": len(findings),
     }
     cc = [supplier.owner_email] if req.copy_owner and supplier.owner_email else []
+    to = [supplier.email]
+    if req.action_id is not None:  # a corrective action's email
+        context.update(action_context(session, req))
+        to, cc = action_recipients(session, req, supplier) or (to, cc)
     rendered = renderer.render(req.kind, supplier.language, context)
-    return Composed([supplier.email], cc, rendered, [upload_url] if upload_url else [])
+    return Composed(to, cc, rendered, [upload_url] if upload_url else [])

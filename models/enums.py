@@ -68,6 +68,38 @@ class EmailKind(StrEnum):
     FIX_REQUEST = "fix-request"
     ACCEPTED = "accepted"
     RISK_FOUND = "risk-found"
+    ACTION_REQUEST = "action-request"  # a corrective action: findings, what is expected, upload link
+    ACTION_FOLLOW_UP = "action-follow-up"
+    ACTION_ESCALATION = "action-escalation"  # to the internal owner: the due date has passed
+    ACTION_REJECTED = "action-rejected"  # the response was not enough: why, and the new due date
+    ACTION_CLOSED = "action-closed"  # resolved, accepted or waived
+
+
+class ActionStatus(StrEnum):
+    """Where a corrective action stands; open and rejected still wait for the supplier."""
+
+    OPEN = "open"
+    REJECTED = "rejected"  # the last response was rejected; the clock restarted
+    RESOLVED = "resolved"  # a new template no longer shows its findings
+    ACCEPTED = "accepted"  # staff accepted the supplier's response
+    WAIVED = "waived"
+    CLOSED = "closed"  # ended by staff or with its survey
+
+    @property
+    def closed(self) -> bool:
+        """True once the action no longer waits for anything."""
+        return self not in (ActionStatus.OPEN, ActionStatus.REJECTED)
+
+
+class Decision(StrEnum):
+    """What staff can decide on a corrective action."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    EXTEND = "extend"
+    WAIVE = "waive"
+    ASSIGN = "assign"
+    NOTE = "note"
 
 
 class CheckStatus(StrEnum):
@@ -89,3 +121,5 @@ class ActivityName(StrEnum):
     ASSESS_UPLOAD = "assess_upload"
     START_SURVEY_PAGE = "start_survey_page"
     RECORD_CAMPAIGN = "record_campaign"
+    PLAN_ACTIONS = "plan_actions"
+    RECORD_ACTION = "record_action"

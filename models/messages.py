@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from models.enums import CheckStatus, EmailKind, Stage
+from models.enums import ActionStatus, CheckStatus, Decision, EmailKind, Stage
 
 # Campaign names and supplier ids become parts of workflow ids.
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -104,6 +104,7 @@ class SurveyState(Message):
     risk: str | None = None
     finding_count: int | None = None
     exempt_reason: str | None = None
+    open_actions: int = 0  # corrective actions not closed yet; the survey ends after them
 
 
 # --- survey activities -----------------------------------------------------------------------------
@@ -137,6 +138,8 @@ class EmailRequest(Message):
     copy_owner: bool = False  # escalations also go to the internal owner
     reminders: int = 0  # reminders sent so far in this round, this one included
     fixing: bool = False  # the round waits for a corrected file
+    action_id: int | None = None  # a corrective action's email: its findings and expected outcome
+    reason: str = ""  # why staff rejected the response
 
 
 class FileRef(Message):
@@ -165,6 +168,98 @@ class AssessOutcome(Message):
     file_id: int
     risk: str
     finding_count: int
+
+
+# --- corrective actions ---------------------------------------------------------------------------
+
+
+class PlanActions(Message):
+    """Group an assessed file's findings into actions: open new ones, say what remains of the others."""
+
+    survey_id: int
+    file_id: int
+    prefix: str  # capa-{campaign}-{supplier}; the action number is appended
+
+
+class ActionPlan(Message):
+    """One action after planning: started now (`new`) or already running with `remaining` findings."""
+
+    action_id: int
+    n: int
+    workflow_id: str
+    new: bool
+    remaining: int
+    due_after: dt.timedelta
+    owner: str | None = None
+
+
+class ActionInput(Message):
+    """Start of one corrective action's workflow."""
+
+    action_id: int
+    survey_id: int
+    n: int
+    due_at: AwareDatetime
+    cadence: Cadence = Cadence()
+    owner: str | None = None
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+
+
+class FindingsRemaining(Message):
+    """Signal from the survey: a new template was assessed and this many of the action's findings remain."""
+
+    file_id: int
+    remaining: int = Field(ge=0)
+
+
+class ActionDecision(Message):
+    """Update: a staff decision on an action; `reason` is required to reject or waive."""
+
+    decision: Decision
+    actor: str = Field(min_length=1)
+    reason: str = ""
+    due_at: AwareDatetime | None = None  # extend
+    owner: str | None = None  # assign
+
+
+class SubmitEvidence(Message):
+    """Update: a stored document (letter, certificate) offered as evidence for an action."""
+
+    file_id: int = Field(gt=0)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int = Field(ge=0)
+    submitted_by: str = "supplier"
+    note: str = ""
+
+
+class ActionState(Message):
+    """Query (and result): the live state of a corrective action."""
+
+    status: ActionStatus
+    due_at: dt.datetime
+    owner: str | None = None
+    round: int = 0  # one per rejected response
+    follow_ups: int = 0
+    escalated: bool = False
+    remaining: int | None = None  # findings left after the last template, when one came
+    evidence_pending: int = 0  # documents waiting for a staff review
+
+
+class ActionChange(Message):
+    """A change of an action, written with its timeline entry and audit event in one transaction."""
+
+    action_id: int
+    key: str  # workflow id + step: a retried activity writes it once
+    event: str  # e.g. "action.rejected"
+    actor: str = "system"
+    status: ActionStatus
+    due_at: dt.datetime
+    owner: str | None = None
+    follow_ups: int = 0
+    note: str = ""
+    file_id: int | None = None
+    evidence: str | None = None  # template | document: record the file as evidence
+    review: str | None = None  # accepted | rejected: the verdict on pending evidence
 
 
 # --- campaign workflow -----------------------------------------------------------------------------

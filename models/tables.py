@@ -4,6 +4,7 @@ from models import (  # noqa: F401  (one name per line, so features add theirs w
     audit,
     campaign,
     case_indexes,
+    corrective,
     files,
     outbox,
     registry,

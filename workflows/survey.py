@@ -9,8 +9,10 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from models import search_attributes as sa
-from models.enums import ActivityName, CheckStatus, EmailKind, Stage
+from models.enums import ActionStatus, ActivityName, CheckStatus, EmailKind, Stage
 from models.messages import (
+    ActionInput,
+    ActionPlan,
     AssessOutcome,
     CheckOutcome,
     CloseCase,
@@ -18,6 +20,8 @@ from models.messages import (
     Exempt,
     ExtendDue,
     FileRef,
+    FindingsRemaining,
+    PlanActions,
     Reopen,
     SubmitUpload,
     SurveyInput,
@@ -25,12 +29,17 @@ from models.messages import (
     Transition,
     UploadOutcome,
 )
+from workflows.corrective_action import CorrectiveActionWorkflow
 from workflows.policies import CHECK, DATABASE, EMAIL, ActivityPolicy, Plan, next_step
 
 
 def survey_workflow_id(campaign: str, supplier_id: str) -> str:
     """The business key of a survey workflow."""
     return f"survey-{campaign}-{supplier_id}"
+
+
+ACTIONS_PATCH = "corrective-actions"  # findings open corrective actions; the survey ends after them
+SETTLED = frozenset({ActionStatus.RESOLVED, ActionStatus.ACCEPTED})
 
 
 @workflow.defn
@@ -62,6 +71,7 @@ class SurveyWorkflow:
         self._fixing = False  # the current round waits for a corrected file
         self._waiting_round = -1
         self._round_start = workflow.now()
+        self._actions: dict[int, workflow.ChildWorkflowHandle[Any, Any]] = {}
 
     @workflow.run
     async def run(self, inp: SurveyInput) -> SurveyState:
@@ -69,6 +79,7 @@ class SurveyWorkflow:
         await self._announce(EmailKind.REQUEST, Stage.REQUESTED, "request")
         while True:
             await self._until_finished()
+            await self._follow_actions()
             try:
                 await workflow.wait_condition(
                     lambda: self._reopen is not None, timeout=self._plan.reopen_window
@@ -95,6 +106,7 @@ class SurveyWorkflow:
             risk=self._risk,
             finding_count=self._findings,
             exempt_reason=self._exempt_reason,
+            open_actions=self._open_actions(),
         )
 
     @workflow.signal
@@ -105,14 +117,14 @@ class SurveyWorkflow:
 
     @workflow.signal
     def exempt(self, change: Exempt) -> None:
-        """Exempt the supplier from this survey."""
-        if not self._stage.final:
+        """Exempt the supplier from this survey (not while corrective actions are open)."""
+        if not self._stage.final and not self._open_actions():
             self._staff_end = self._staff_end or change
 
     @workflow.signal
     def close(self, change: CloseCase) -> None:
-        """Close the case without an accepted answer."""
-        if not self._stage.final:
+        """Close the case without an accepted answer (not while corrective actions are open)."""
+        if not self._stage.final and not self._open_actions():
             self._staff_end = self._staff_end or change
 
     @workflow.signal
@@ -150,7 +162,7 @@ class SurveyWorkflow:
 
     @submit_upload.validator
     def _validate_upload(self, upload: SubmitUpload) -> None:
-        if self._stage.final:
+        if self._stage.final and not self._open_actions():
             raise ValueError(f"this case is {self._stage.value}: it takes no upload unless staff reopen it")
         if self._busy or self._pending is not None:
             raise ValueError("an upload for this case is already being checked; wait for its result")
@@ -265,6 +277,57 @@ class SurveyWorkflow:
             await self._announce(EmailKind.RISK_FOUND, Stage.RISK_FOUND, "risk-found", copy_owner=True)
         else:
             await self._announce(EmailKind.ACCEPTED, Stage.ACCEPTED, "accepted")
+        if self._actions or (assessed.finding_count and workflow.patched(ACTIONS_PATCH)):
+            await self._plan_actions(assessed)
+
+    # --- corrective actions ----------------------------------------------------------------------------
+
+    def _open_actions(self) -> int:
+        return sum(not handle.done() for handle in self._actions.values())
+
+    async def _plan_actions(self, assessed: AssessOutcome) -> None:
+        """Start an action per new finding group; tell the running ones what remains of theirs."""
+        ask = PlanActions(
+            survey_id=self._inp.survey_id,
+            file_id=assessed.file_id,
+            prefix=f"capa-{self._inp.campaign}-{self._inp.supplier_id}",
+        )
+        plans = [
+            ActionPlan.model_validate(p) for p in await self._call(ActivityName.PLAN_ACTIONS, ask, DATABASE)
+        ]
+        for plan in plans:
+            running = self._actions.get(plan.action_id)
+            if plan.new and running is None:
+                action = ActionInput(
+                    action_id=plan.action_id,
+                    survey_id=self._inp.survey_id,
+                    n=plan.n,
+                    due_at=workflow.now() + plan.due_after,
+                    cadence=self._inp.cadence,
+                    owner=plan.owner,
+                    max_upload_bytes=self._inp.max_upload_bytes,
+                )
+                self._actions[plan.action_id] = await workflow.start_child_workflow(
+                    CorrectiveActionWorkflow.run, action, id=plan.workflow_id
+                )
+            elif running is not None and not running.done():
+                remaining = FindingsRemaining(file_id=assessed.file_id, remaining=plan.remaining)
+                await running.signal(CorrectiveActionWorkflow.findings_remaining, remaining)
+
+    async def _follow_actions(self) -> None:
+        """While actions are open, take new templates; when all are closed, record how the case ended."""
+        if not self._actions:
+            return
+        while self._open_actions():
+            await workflow.wait_condition(lambda: self._pending is not None or not self._open_actions())
+            if self._pending is not None:
+                self._round += 1  # each new template during the actions is its own round
+                await self._take(self._pending)
+        results = [handle.result() for handle in self._actions.values()]
+        settled = all(r.status in SETTLED for r in results)
+        if self._stage != Stage.ACCEPTED or not settled:
+            stage = Stage.ACCEPTED if settled else Stage.CLOSED
+            await self._record(stage, "actions-closed", action="survey.actions-closed")
 
     async def _apply_reopen(self) -> None:
         change, self._reopen = self._reopen, None

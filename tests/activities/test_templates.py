@@ -23,6 +23,13 @@ CONTEXT = {
     "issue_count": 1,
     "findings": [{"message": "smelter <x> not conformant"}],
     "finding_count": 1,
+    "action": {
+        "n": 2,
+        "status": "waived",
+        "required_outcome": "Complete the smelter list for Tin.",
+        "findings": [{"message": "smelter <y> not conformant"}],
+    },
+    "reason": "not <enough>",
 }
 renderer = EmailRenderer()
 
@@ -38,5 +45,9 @@ def test_kind_renders_in_language(kind: EmailKind, language: str) -> None:
     assert (f'href="{CONTEXT["upload_url"]}"' in mail.html) == (kind in WITH_UPLOAD_LINK)
     if kind == EmailKind.FIX_REQUEST:
         assert "Declaration D16" in mail.text and "fill &lt;this&gt;" in mail.html
+    if kind.value.startswith("action-") and kind != EmailKind.ACTION_CLOSED:
+        assert "smelter <y> not conformant" in mail.text and "smelter &lt;y&gt;" in mail.html
+    if kind in (EmailKind.ACTION_REJECTED, EmailKind.ACTION_CLOSED):
+        assert "not <enough>" in mail.text and "not &lt;enough&gt;" in mail.html
     if kind == EmailKind.RISK_FOUND:
         assert "smelter <x> not conformant" in mail.text and "smelter &lt;x&gt;" in mail.html

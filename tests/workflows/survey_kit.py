@@ -30,6 +30,7 @@ from temporalio.worker import Worker
 
 from activities import (
     CampaignActivities,
+    CorrectiveActivities,
     EmailActivities,
     IntakeActivities,
     LinkSigner,
@@ -229,6 +230,7 @@ class Kit:
             ),
             IntakeActivities(self.sessions, self.store),
             CampaignActivities(self.sessions, max_upload_bytes=MAX_BYTES, search_attributes=False),
+            CorrectiveActivities(self.sessions),
         )
 
     @asynccontextmanager

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from survey_kit import Kit, complete_filling, survey_of, workbook
 from temporalio.client import WorkflowUpdateFailedError
 
-from models.enums import CheckStatus, Stage
+from models.enums import CheckStatus, Decision, Stage
 from models.files import StoredFile
-from models.messages import Cadence, CloseCase, Reopen, SubmitUpload
+from models.messages import ActionDecision, Cadence, CloseCase, Reopen, SubmitUpload
 from models.survey import Finding
-from workflows import SurveyWorkflow
+from workflows import CorrectiveActionWorkflow, SurveyWorkflow
 
 DAY = dt.timedelta(days=1)
 CADENCE = Cadence(reminder_every="2d", reminders=3, escalation_after="1d", reopen_window="1d")
@@ -48,10 +48,21 @@ async def test_risky_answer_after_two_reminders_stops_in_risk_found_with_finding
         outcome = await handle.execute_update(
             SurveyWorkflow.submit_upload, kit.upload(inp.survey_id, workbook(filling))
         )
+        action = kit.client.get_workflow_handle_for(CorrectiveActionWorkflow.run, "capa-c-A2-A2-1")
+        waive = ActionDecision(decision=Decision.WAIVE, actor="staff", reason="tin line discontinued")
+        await action.execute_update(CorrectiveActionWorkflow.decide, waive)
         result = await handle.result()
     assert (outcome.stage, result.reminders_sent, result.risk) == (Stage.RISK_FOUND, 2, "high")
-    assert kit.smtp.kinds() == ["request", "reminder", "reminder", "risk-found"]
-    assert "buyer@company.test" in str(kit.smtp.messages[-1]["Cc"])
+    assert result.stage == Stage.CLOSED  # after its one corrective action was waived
+    assert kit.smtp.kinds() == [
+        "request",
+        "reminder",
+        "reminder",
+        "risk-found",
+        "action-request",
+        "action-closed",
+    ]
+    assert "buyer@company.test" in str(kit.smtp.messages[3]["Cc"])
     with kit.sessions() as session:
         codes = session.scalars(select(Finding.code).where(Finding.survey_id == inp.survey_id)).all()
     assert codes == ["sourcing-covered-countries"] and result.finding_count == 1
