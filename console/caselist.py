@@ -105,7 +105,7 @@ class CasePage:
         return f"more than {COUNT_LIMIT:,}" if self.total > COUNT_LIMIT else f"{self.total:,}"
 
 
-def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
+def _conditions(f: CaseFilter, now: dt.datetime, joined: bool = False) -> list[ColumnElement[bool]]:
     """Conditions on the case row only (campaign and supplier through indexed sub-queries), so counting
     and paging never join 100,000 rows."""
     where: list[ColumnElement[bool]] = []
@@ -131,8 +131,10 @@ def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
                 and_(func.lower(Supplier.name) >= low, func.lower(Supplier.name) < low + _TOP),
             )
         )
-    if suppliers:
+    if suppliers and not joined:
         where.append(Survey.supplier_id.in_(select(Supplier.id).where(*suppliers)))
+    elif suppliers:  # the query joins the supplier already: filter it there, driven by its indexes
+        where.extend(suppliers)
     findings: list[ColumnElement[bool]] = []
     if f.metal:
         findings.append(Finding.metal == f.metal)
@@ -191,12 +193,13 @@ def list_cases(session: Session, f: CaseFilter, limit: int = PAGE_SIZE) -> CaseP
     case rows), then the shown columns of just those cases."""
     now = utcnow()
     column = SORTS[f.sort]
-    where = _conditions(f, now)
-    matching = select(Survey.id).where(*where).limit(COUNT_LIMIT + 1)
+    matching = select(Survey.id).where(*_conditions(f, now)).limit(COUNT_LIMIT + 1)
     total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-    page = select(Survey.id, column).where(*where)
     if f.sort == "supplier":
-        page = page.join(Supplier, Survey.supplier_id == Supplier.id)
+        page = select(Survey.id, column).join(Supplier, Survey.supplier_id == Supplier.id)
+        page = page.where(*_conditions(f, now, joined=True))
+    else:
+        page = select(Survey.id, column).where(*_conditions(f, now))
     after = _after(f) if f.after else None
     if after is not None:
         value, case_id = after
