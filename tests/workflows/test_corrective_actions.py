@@ -47,6 +47,8 @@ def outbox(kit: Kit, survey_id: int) -> list[tuple[str, list[str]]]:
 
 
 def child(kit: Kit, supplier: str, n: int) -> WorkflowHandle[Any, Any]:
+    if f"capa-c-{supplier}-{supplier}-{n}" not in kit.tracked:  # its history joins the replay corpus
+        kit.tracked.append(f"capa-c-{supplier}-{supplier}-{n}")
     return kit.client.get_workflow_handle_for(
         CorrectiveActionWorkflow.run, f"capa-c-{supplier}-{supplier}-{n}"
     )
