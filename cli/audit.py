@@ -156,5 +156,5 @@ def anchor(
     data_dir: DataDir = None,
 ) -> None:
     """Print the chain head and store it in the chain; keep the printed line outside the database."""
-    seq, digest = anchor_head(sessions(settings_for(data_dir)), by or f"cli:{_me()}")
+    seq, digest = anchor_head(sessions(settings_for(data_dir)), by or _me())
     out.print(f"{iso_at(dt.datetime.now(dt.UTC))} audit head {seq}:{digest}", highlight=False, soft_wrap=True)

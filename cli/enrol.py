@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.enums import Stage, TemplateFamily
 from models.messages import KEY_PATTERN
@@ -70,9 +71,10 @@ def check_plan(plan: CampaignPlan, now: dt.datetime | None = None) -> None:
 
 
 def enrol(
-    factory: sessionmaker[Session], plan: CampaignPlan, supplier_ids: Sequence[str]
+    factory: sessionmaker[Session], plan: CampaignPlan, supplier_ids: Sequence[str], actor: str = "system"
 ) -> tuple[Campaign, int]:
-    """Create (or reuse) the campaign and add a pending survey per new supplier; returns (campaign, added)."""
+    """Create (or reuse) the campaign and add a pending survey per new supplier, audited; returns
+    (campaign, added)."""
     with factory.begin() as session:
         campaign = session.scalar(select(Campaign).where(Campaign.name == plan.name))
         if campaign is None:
@@ -88,27 +90,44 @@ def enrol(
             )
             session.add(campaign)
             session.flush()
+            after = {
+                "name": plan.name,
+                "template": plan.template.value,
+                "due_at": plan.due_at.isoformat(),
+                "minerals": list(plan.minerals),
+                "reminder_every": plan.reminder_every,
+                "reminders": plan.reminders,
+                "escalation_after": plan.escalation_after,
+            }
+            subject = f"campaign:{campaign.id}"
+            session.add(AuditEvent(actor=actor, action="campaign.created", subject=subject, after=after))
         elif campaign.template != plan.template.value:
             raise CampaignConflict(
                 f"campaign {plan.name!r} already exists for {campaign.template}; choose another name"
             )
         suppliers = _suppliers(session, supplier_ids)
         enrolled = set(session.scalars(select(Survey.supplier_id).where(Survey.campaign_id == campaign.id)))
-        added = 0
-        for supplier in suppliers:
-            if supplier.id in enrolled:
-                continue
-            session.add(
-                Survey(
-                    campaign_id=campaign.id,
-                    supplier_id=supplier.id,
-                    workflow_id=survey_workflow_id(plan.name, supplier.supplier_id),
-                    stage=Stage.PENDING.value,
-                    due_at=plan.due_at,
-                )
+        new = [
+            Survey(
+                campaign_id=campaign.id,
+                supplier_id=supplier.id,
+                workflow_id=survey_workflow_id(plan.name, supplier.supplier_id),
+                stage=Stage.PENDING.value,
+                due_at=plan.due_at,
             )
-            added += 1
-    return campaign, added
+            for supplier in suppliers
+            if supplier.id not in enrolled
+        ]
+        session.add_all(new)
+        session.flush()
+        for survey, supplier_id in zip(
+            new, [s.supplier_id for s in suppliers if s.id not in enrolled], strict=True
+        ):
+            after = {"campaign": plan.name, "supplier_id": supplier_id, "due_at": plan.due_at.isoformat()}
+            session.add(
+                AuditEvent(actor=actor, action="survey.enrolled", subject=f"survey:{survey.id}", after=after)
+            )
+    return campaign, len(new)
 
 
 def _suppliers(session: Session, supplier_ids: Sequence[str]) -> list[Supplier]:

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from cli.cases import _me
 from cli.context import DataDir, err, fail, out, sessions, settings_for
 from models.settings import Settings
 from risk import (
@@ -72,7 +73,7 @@ def import_(
     day = parse_day(as_of)
     with sessions(settings)() as session:
         try:
-            result = import_file(session, file, day, risk_config(settings), strict=strict)
+            result = import_file(session, file, day, risk_config(settings), strict=strict, actor=_me())
         except RejectedRows as exc:
             _print_rejected(file.name, exc.rejected)
             fail(f"{file.name}: {exc}")

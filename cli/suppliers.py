@@ -10,16 +10,20 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cli.cases import _me
 from cli.context import DataDir, err, fail, out, sessions, settings_for
 from cli.supplier_file import SupplierRow, read_supplier_file
+from models.audit import AuditEvent
 from models.supplier import Supplier
 
 app = typer.Typer(help="Suppliers: import and list.", no_args_is_help=True)
 _CHUNK = 500
 
 
-def upsert_suppliers(factory: sessionmaker[Session], rows: Sequence[SupplierRow]) -> tuple[int, int]:
-    """Create or update suppliers by supplier_id in one transaction; returns (created, updated)."""
+def upsert_suppliers(
+    factory: sessionmaker[Session], rows: Sequence[SupplierRow], actor: str = "system"
+) -> tuple[int, int]:
+    """Create or update suppliers by supplier_id in one transaction, audited; returns (created, updated)."""
     created = updated = 0
     with factory.begin() as session:
         for start in range(0, len(rows), _CHUNK):
@@ -37,12 +41,22 @@ def upsert_suppliers(factory: sessionmaker[Session], rows: Sequence[SupplierRow]
                     "minerals": list(row.minerals),
                 }
                 supplier = existing.get(row.supplier_id)
+                subject = f"supplier:{row.supplier_id}"
                 if supplier is None:
                     session.add(Supplier(supplier_id=row.supplier_id, **values))
+                    session.add(
+                        AuditEvent(actor=actor, action="supplier.created", subject=subject, after=values)
+                    )
                     created += 1
                 elif any(getattr(supplier, k) != v for k, v in values.items()):
+                    before = {k: getattr(supplier, k) for k, v in values.items() if getattr(supplier, k) != v}
                     for key, value in values.items():
                         setattr(supplier, key, value)
+                    after = {k: values[k] for k in before}
+                    event = AuditEvent(
+                        actor=actor, action="supplier.updated", subject=subject, before=before, after=after
+                    )
+                    session.add(event)
                     updated += 1
     return created, updated
 
@@ -67,7 +81,7 @@ def import_(
     """Import or update suppliers by supplier_id; nothing is imported when any row is bad."""
     settings = settings_for(data_dir)
     rows = load_rows(file)
-    created, updated = upsert_suppliers(sessions(settings), rows)
+    created, updated = upsert_suppliers(sessions(settings), rows, actor=_me())
     unchanged = len(rows) - created - updated
     out.print(f"{len(rows)} suppliers read: {created} created, {updated} updated, {unchanged} unchanged")
 

@@ -63,19 +63,23 @@ def authenticate(sessions: sessionmaker[Session], email: str, password: str) -> 
     """The account when the password is right and it is not locked; counts failures and locks."""
     now = utcnow()
     with sessions.begin() as session:
-        user = session.scalar(select(User).where(User.email == email.strip().lower()))
+        typed = email.strip().lower()[:320]
+        user = session.scalar(select(User).where(User.email == typed))
         if user is None or not user.active:
             verify_password(password, None)
+            _failed(session, typed, user, "unknown account" if user is None else "account disabled")
             return None
         locked = aware(user.locked_until)
         if locked is not None and locked > now:
             verify_password(password, None)
+            _failed(session, typed, user, "account locked")
             return None
         if verify_password(password, user.password_hash):
             user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
             session.add(AuditEvent(actor=user.email, action="user.signed-in", subject=f"user:{user.id}"))
             return user
         user.failed_attempts += 1
+        _failed(session, typed, user, "wrong password")
         if user.failed_attempts >= MAX_FAILURES:
             user.failed_attempts, user.locked_until = 0, now + LOCK_FOR
             session.add(
@@ -87,6 +91,14 @@ def authenticate(sessions: sessionmaker[Session], email: str, password: str) -> 
                 )
             )
         return None
+
+
+def _failed(session: Session, typed: str, user: User | None, reason: str) -> None:
+    """Audit a refused sign-in; the actor is the address as typed (it may name no account)."""
+    subject = f"user:{user.id}" if user else "user:unknown"
+    session.add(
+        AuditEvent(actor=typed, action="user.sign-in-failed", subject=subject, after={"reason": reason})
+    )
 
 
 def sign_out_everywhere(sessions: sessionmaker[Session], user_id: int) -> None:

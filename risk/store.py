@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.audit import AuditEvent
 from models.registry import RegistryAlias, RegistryFacility, RegistryImport, RegistryStatus
 from risk.config import RiskConfig
 from risk.registry import Facility, Registry, Status
@@ -38,6 +39,7 @@ def import_file(
     as_of: dt.date | None = None,
     config: RiskConfig | None = None,
     strict: bool = False,
+    actor: str = "system",
 ) -> ImportResult:
     """Read and store a source file; commits once, or rolls back everything on any error.
 
@@ -53,11 +55,30 @@ def import_file(
         record = save_batch(session, batch, on)
         if strict and record.rejected:
             raise RejectedRows(record.rejected)
+        subject = f"registry-import:{record.id}"
+        session.add(
+            AuditEvent(actor=actor, action="registry.imported", subject=subject, after=_summary(record))
+        )
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return ImportResult(record)
+
+
+def _summary(record: RegistryImport) -> dict[str, Any]:
+    """What an import changed, for its audit event."""
+    return {
+        "file_name": record.file_name,
+        "sha256": record.sha256,
+        "kind": record.kind,
+        "as_of": record.as_of.isoformat(),
+        "rows_read": record.rows_read,
+        "facilities_added": record.facilities_added,
+        "aliases_added": record.aliases_added,
+        "statuses_added": record.statuses_added,
+        "rejected": len(record.rejected or []),
+    }
 
 
 def save_batch(session: Session, batch: Batch, as_of: dt.date) -> RegistryImport:
