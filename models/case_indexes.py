@@ -27,7 +27,12 @@ CASE_LIST_INDEXES = [
 
 
 def ensure_case_indexes(engine: Engine) -> None:
-    """Create the indexes on a database whose tables predate them (create_all skips existing tables)."""
+    """Create the indexes on a database whose tables predate them (create_all skips existing tables);
+    on SQLite also gather the planner statistics once (PostgreSQL's autovacuum does that by itself)."""
     with engine.begin() as conn:
         for index in CASE_LIST_INDEXES:  # IF NOT EXISTS: reflection cannot see expression indexes
             conn.execute(CreateIndex(index, if_not_exists=True))
+        if engine.dialect.name == "sqlite":
+            # Without statistics SQLite may walk the wrong index (x4 on the owner filter at 100,000 cases).
+            analyzed = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+            conn.exec_driver_sql("PRAGMA optimize" if analyzed else "ANALYZE")
