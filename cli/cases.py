@@ -15,6 +15,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from activities.filestore import TooLarge, store_upload
+from cli.action_view import actions_of_case, filter_cases
 from cli.case_view import case_detail, case_query, case_row
 from cli.context import DataDir, fail, out, run, sessions, settings_for
 from cli.enrol import parse_due
@@ -45,6 +46,23 @@ def _me() -> str:
 def list_(
     campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
     status: Annotated[Stage | None, typer.Option("--status", help="Only cases in this stage.")] = None,
+    open_actions: Annotated[
+        bool, typer.Option("--open-actions", help="Only cases with open actions.")
+    ] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue action.")] = False,
+    severity: Annotated[
+        str | None, typer.Option("--severity", help="Only cases with an open action of this severity.")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only cases with an open action of this owner.")
+    ] = None,
+    smelter: Annotated[
+        str | None,
+        typer.Option("--smelter", help="Only cases whose latest findings name this smelter (CID)."),
+    ] = None,
+    metal: Annotated[
+        str | None, typer.Option("--metal", help="Only cases with latest findings on this metal.")
+    ] = None,
     as_json: Json = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -55,6 +73,17 @@ def list_(
         query = query.where(Campaign.name == campaign)
     if status is not None:
         query = query.where(Survey.stage == status.value)
+    if severity is not None and severity not in ("high", "medium", "low"):
+        fail("--severity must be high, medium or low", 2)
+    query = filter_cases(
+        query,
+        open_actions=open_actions,
+        overdue=overdue,
+        severity=severity,
+        owner=owner,
+        smelter=smelter,
+        metal=metal,
+    )
     with factory() as session:
         if (
             campaign is not None
@@ -85,6 +114,8 @@ def list_(
 def _detail(settings: Settings, case: int) -> dict[str, Any]:
     with sessions(settings)() as session:
         detail = case_detail(session, case)
+        if detail is not None:
+            detail["actions"] = actions_of_case(session, case)
     if detail is None:
         fail(f"no case {case}; see `minerals cases list`", 2)
     return detail
@@ -118,6 +149,19 @@ def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
         out.print("[bold]Findings[/]")
         for finding in detail["findings"]:
             out.print(f"  {finding['severity']:<8} {finding['code']:<24} {finding['message']}", markup=False)
+    for a in detail["actions"]:
+        due = (a["due_at"] or "")[:10]
+        out.print(
+            f"[bold]Action {a['id']}[/] #{a['n']} {a['kind']} ({a['severity']}): {a['status']}, due {due}"
+            f"{' OVERDUE' if a['overdue'] else ''}, owner {a['owner'] or '-'}",
+            highlight=False,
+        )
+        out.print(f"  expected: {a['required_outcome']}", markup=False)
+        for f in a["findings"]:
+            out.print(f"  - {f['message']}", markup=False, highlight=False)
+        for e in a["timeline"]:
+            note = f" — {e['note']}" if e["note"] else ""
+            out.print(f"  {e['at'][:19]}  {e['event']:<24} {e['actor']}{note}", markup=False)
     out.print("[bold]Emails[/]")
     for e in detail["emails"]:
         sent = (e["sent_at"] or "not sent")[:19]
@@ -232,8 +276,11 @@ def exempt(
 
 @app.command()
 def close(case: CaseId, reason: Reason = "", by: By = "", data_dir: DataDir = None) -> None:
-    """Close a case without an accepted answer."""
+    """Close a case without an accepted answer (not while it has open corrective actions)."""
     settings = settings_for(data_dir)
+    still = [a["id"] for a in _detail(settings, case)["actions"] if a["status"] in ("open", "rejected")]
+    if still:
+        fail(f"case {case} has open corrective actions ({', '.join(map(str, still))}); decide them first")
     _send(settings, case, SurveyWorkflow.close, CloseCase(actor=by or _me(), reason=reason), "closing sent")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli import actions as actions_cmd
 from cli import assess, audit, campaign, cases, check, demo, outbox, report, smelters, suppliers, up, users
 from cli import console as console_cmd
 
@@ -26,6 +27,8 @@ app.command("assess")(assess.assess_command)
 app.add_typer(users.app, name="users")
 app.command("console")(console_cmd.console)
 app.add_typer(report.app, name="report")
+app.add_typer(actions_cmd.app, name="actions")
+smelters.app.command("outreach")(actions_cmd.outreach)
 app.add_typer(audit.app, name="audit")
 
 

@@ -1,0 +1,145 @@
+"""Read models of corrective actions for the CLI: rows, timelines, case filters and smelter outreach."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy.orm import Session
+
+from cli.case_view import iso
+from models.base import utcnow
+from models.campaign import Campaign
+from models.corrective import ActionEvent, ActionEvidence, CorrectiveAction, SmelterOutreach
+from models.registry import RegistryFacility
+from models.supplier import Supplier
+from models.survey import Finding, Survey
+from risk.actions import SMELTERS
+
+OPEN = ("open", "rejected")
+
+
+def action_row(action: CorrectiveAction, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The summary of one action, as listed."""
+    due = (
+        action.due_at.replace(tzinfo=dt.UTC)
+        if action.due_at and action.due_at.tzinfo is None
+        else action.due_at
+    )
+    return {
+        "id": action.id,
+        "case": action.survey_id,
+        "n": action.n,
+        "kind": action.kind,
+        "metal": action.metal,
+        "severity": action.severity,
+        "status": action.status,
+        "owner": action.owner,
+        "due_at": iso(due),
+        "overdue": action.status in OPEN and due is not None and due < (now or utcnow()),
+        "required_outcome": action.required_outcome,
+        "findings": list(action.findings),
+        "justification": action.justification,
+        "follow_ups": action.follow_ups,
+        "workflow_id": action.workflow_id,
+    }
+
+
+def actions_of_case(session: Session, survey_id: int) -> list[dict[str, Any]]:
+    """Every action of a case with its timeline and evidence."""
+    found = []
+    query = (
+        select(CorrectiveAction).where(CorrectiveAction.survey_id == survey_id).order_by(CorrectiveAction.n)
+    )
+    for action in session.scalars(query):
+        row = action_row(action)
+        row["timeline"] = [
+            {"at": iso(e.at), "event": e.event, "actor": e.actor, "note": e.note, "file_id": e.file_id}
+            for e in session.scalars(
+                select(ActionEvent).where(ActionEvent.action_id == action.id).order_by(ActionEvent.id)
+            )
+        ]
+        row["evidence"] = [
+            {"file_id": e.file_id, "kind": e.kind, "review": e.review, "note": e.note}
+            for e in session.scalars(
+                select(ActionEvidence)
+                .where(ActionEvidence.action_id == action.id)
+                .order_by(ActionEvidence.id)
+            )
+        ]
+        found.append(row)
+    return found
+
+
+def filter_cases(
+    query: Select[Survey, Campaign, Supplier],
+    *,
+    open_actions: bool = False,
+    overdue: bool = False,
+    severity: str | None = None,
+    owner: str | None = None,
+    smelter: str | None = None,
+    metal: str | None = None,
+) -> Select[Survey, Campaign, Supplier]:
+    """Narrow a case query to cases whose open actions (or latest findings) match."""
+    conditions: list[ColumnElement[bool]] = []
+    if open_actions or overdue or severity or owner:
+        conditions.append(CorrectiveAction.status.in_(OPEN))
+    if overdue:
+        conditions.append(CorrectiveAction.due_at < utcnow())
+    if severity:
+        conditions.append(CorrectiveAction.severity == severity)
+    if owner:
+        conditions.append(CorrectiveAction.owner == owner)
+    if conditions:
+        query = query.where(Survey.id.in_(select(CorrectiveAction.survey_id).where(and_(*conditions))))
+    latest = Finding.file_id == Survey.last_file_id
+    if smelter:
+        by_smelter = select(Finding.survey_id).where(latest, Finding.smelter_id == smelter)
+        query = query.where(Survey.id.in_(by_smelter))
+    if metal:
+        query = query.where(Survey.id.in_(select(Finding.survey_id).where(latest, Finding.metal == metal)))
+    return query
+
+
+def outreach_list(session: Session, include_closed: bool = False) -> list[dict[str, Any]]:
+    """Non-conformant smelters of actions, most dependent suppliers first, with their actions and outreach."""
+    query = (
+        select(CorrectiveAction, Supplier)
+        .join(Survey, CorrectiveAction.survey_id == Survey.id)
+        .join(Supplier, Survey.supplier_id == Supplier.id)
+        .where(CorrectiveAction.kind == SMELTERS)
+        .order_by(CorrectiveAction.id)
+    )
+    if not include_closed:
+        query = query.where(CorrectiveAction.status.in_(OPEN))
+    smelters: dict[str, dict[str, Any]] = {}
+    for action, supplier in session.execute(query):
+        for finding in action.findings:
+            cid = finding.get("smelter_id")
+            if not cid:
+                continue
+            entry = smelters.setdefault(
+                cid, {"smelter_id": cid, "metal": finding.get("metal"), "dependents": []}
+            )
+            entry["dependents"].append(
+                {
+                    "supplier_id": supplier.supplier_id,
+                    "supplier": supplier.name,
+                    "action": action.id,
+                    "case": action.survey_id,
+                    "status": action.status,
+                }
+            )
+    for cid, entry in smelters.items():
+        facility = session.get(RegistryFacility, cid)
+        entry["name"] = facility.name if facility else None
+        entry["suppliers"] = len({d["supplier_id"] for d in entry["dependents"]})
+        entry["outreach"] = [
+            {"at": iso(o.at), "actor": o.actor, "channel": o.channel, "note": o.note}
+            for o in session.scalars(
+                select(SmelterOutreach).where(SmelterOutreach.smelter_id == cid).order_by(SmelterOutreach.id)
+            )
+        ]
+    return sorted(smelters.values(), key=lambda e: (-e["suppliers"], e["smelter_id"]))
