@@ -72,7 +72,7 @@ def verify(
     if outcome.broken is not None:
         b = outcome.broken
         where = f"row id {b.row_id} (seq {b.seq})" if b.row_id is not None else f"seq {b.seq}"
-        err.print(f"BROKEN at {where}: {b.problem}", highlight=False, markup=False)
+        err.print(f"BROKEN at {where}: {b.problem}", highlight=False, markup=False, soft_wrap=True)
         err.print(
             f"{outcome.checked} event(s) before it verified; last good seq {outcome.seq}", highlight=False
         )

@@ -46,15 +46,18 @@ def _problem(row: Mapping[str, Any], seq: int, prev: str, anchors: Mapping[int, 
         return "it has no hash: it was inserted outside the audit trail"
     if row["seq"] != seq + 1:
         if row["seq"] > seq + 1:
-            return f"its seq is {row['seq']} after {seq}: event(s) {seq + 1}..{row['seq'] - 1} were deleted"
+            gap = (
+                f"event {seq + 1} is" if row["seq"] == seq + 2 else f"events {seq + 1}..{row['seq'] - 1} are"
+            )
+            return f"{gap} missing here (deleted, or rows reordered): this row has seq {row['seq']}"
         return f"its seq is {row['seq']} after {seq}: rows were reordered or one was inserted"
-    if link(row["prev_hash"], row) != row["hash"]:
-        return "its content no longer matches its hash: a field was edited after it was written"
     if row["prev_hash"] != prev:
         return (
             f"it links to {row['prev_hash'][:16]}..., not to the previous event's hash {prev[:16]}...: "
             "the previous event was rewritten, or an event was inserted or deleted before it"
         )
+    if link(row["prev_hash"], row) != row["hash"]:
+        return "its content no longer matches its hash: a field was edited after it was written"
     anchored = anchors.get(row["seq"])
     if anchored is not None and anchored != row["hash"]:
         return f"it differs from the anchored hash {anchored[:16]}...: the chain was recomputed from here"
