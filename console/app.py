@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from activities.links import LinkSigner
-from console import admin_routes, auth_routes, case_routes, portal, registry_routes
+from console import admin_routes, auth_routes, case_routes, corrective, portal, registry_routes
 from console.gateway import Connect, Gateway
 from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired
@@ -105,6 +105,7 @@ def create_app(
         case_routes.router,
         admin_routes.router,
         registry_routes.router,
+        corrective.router,
         portal.router,
     ):
         app.include_router(router)

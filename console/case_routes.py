@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cli.action_view import OPEN, actions_of_case
 from cli.case_view import case_detail
 from console.actions import ACTIONS, ActionError, build_signal
 from console.caselist import RISKS, SORTS, CaseFilter, campaign_names, list_cases
+from console.corrective import OFFERED
 from console.dashboard import campaign_progress
 from console.gateway import WorkflowUnavailable
 from console.render import is_htmx, page
@@ -54,8 +56,9 @@ def cases(request: Request, staff: Viewer) -> HTMLResponse:
 def _detail(request: Request, case_id: int) -> dict[str, object]:
     with state(request).sessions() as session:
         detail = case_detail(session, case_id)
-    if detail is None:
-        raise HTTPException(404, f"there is no case {case_id}")
+        if detail is None:
+            raise HTTPException(404, f"there is no case {case_id}")
+        detail["corrective"] = actions_of_case(session, case_id)
     return detail
 
 
@@ -65,7 +68,17 @@ def case_page(request: Request, case_id: int, staff: Viewer, done: str = "") -> 
     detail = _detail(request, case_id)
     actions = [a for a in ACTIONS.values() if a.applies(str(detail["stage"]))]
     notice = f"{ACTIONS[done].label}: sent to the survey workflow." if done in ACTIONS else ""
-    context = {"staff": staff, "case": detail, "actions": actions, "notice": notice, "error": ""}
+    if done.startswith("action-"):
+        notice = f"Corrective action: {done.removeprefix('action-')} recorded."
+    context = {
+        "staff": staff,
+        "case": detail,
+        "actions": actions,
+        "notice": notice,
+        "error": "",
+        "open_statuses": OPEN,
+        "decisions": OFFERED,
+    }
     return page(request, "case.html", context)
 
 

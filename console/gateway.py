@@ -18,8 +18,8 @@ class WorkflowUnavailable(RuntimeError):
     """Temporal could not be reached or the workflow did not take the message."""
 
 
-class UploadRejected(ValueError):
-    """The survey workflow refused an upload; the message is for the supplier."""
+class Refused(ValueError):
+    """A workflow refused an Update (an upload, a decision); the message is for the person who sent it."""
 
 
 Connect = Callable[[], Awaitable[Client]]
@@ -54,17 +54,18 @@ class Gateway:
         except RPCError as exc:
             raise WorkflowUnavailable(f"the survey workflow did not take it ({exc.message})") from None
 
-    async def submit_upload(self, workflow_id: str, upload: SubmitUpload) -> UploadOutcome:
-        """Offer a stored file to the survey workflow as its Update and wait for the check's outcome."""
+    async def update(self, workflow_id: str, update: Any, arg: Any) -> Any:
+        """Run an Update on a workflow; a refusal (validator or handler) raises Refused."""
         client = await self.client()
-        handle = client.get_workflow_handle(workflow_id)
         try:
-            outcome = await handle.execute_update(SurveyWorkflow.submit_upload, upload)
+            return await client.get_workflow_handle(workflow_id).execute_update(update, arg)
         except WorkflowUpdateFailedError as exc:
             cause = exc.cause
-            raise UploadRejected(
-                cause.message if isinstance(cause, ApplicationError) else str(cause)
-            ) from None
+            raise Refused(cause.message if isinstance(cause, ApplicationError) else str(cause)) from None
         except RPCError as exc:
             raise WorkflowUnavailable(exc.message) from None
+
+    async def submit_upload(self, workflow_id: str, upload: SubmitUpload) -> UploadOutcome:
+        """Offer a stored file to the survey workflow as its Update and wait for the check's outcome."""
+        outcome = await self.update(workflow_id, SurveyWorkflow.submit_upload, upload)
         return UploadOutcome.model_validate(outcome)

@@ -17,7 +17,7 @@ from starlette.types import Message, Receive
 from activities.compose import mail_language
 from activities.filestore import TooLarge, store_upload
 from activities.links import LinkError
-from console.gateway import UploadRejected, WorkflowUnavailable
+from console.gateway import Refused, WorkflowUnavailable
 from console.portal_text import words
 from console.render import page
 from console.state import ConsoleState, state
@@ -162,7 +162,7 @@ async def upload(request: Request, token: str) -> Response:
         return _portal(request, token, case, too_large, 413)
     try:
         await console.gateway.submit_upload(case["workflow_id"], stored)
-    except UploadRejected as exc:
+    except Refused as exc:
         fresh = await run_in_threadpool(_case, console, survey_id)
         return _portal(request, token, fresh or case, text["rejected"].format(reason=exc), 422)
     except WorkflowUnavailable:
