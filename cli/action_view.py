@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from cli.case_view import iso
+from cli.context import out
 from models.base import utcnow
 from models.campaign import Campaign
 from models.corrective import ActionEvent, ActionEvidence, CorrectiveAction, SmelterOutreach
@@ -143,3 +144,17 @@ def outreach_list(session: Session, include_closed: bool = False) -> list[dict[s
             )
         ]
     return sorted(smelters.values(), key=lambda e: (-e["suppliers"], e["smelter_id"]))
+
+
+def print_action_counts(factory: sessionmaker[Session], campaign_id: int) -> None:
+    """One line: the campaign's corrective actions by status."""
+    query = (
+        select(CorrectiveAction.status, func.count())
+        .join(Survey, CorrectiveAction.survey_id == Survey.id)
+        .where(Survey.campaign_id == campaign_id)
+        .group_by(CorrectiveAction.status)
+    )
+    with factory() as session:
+        counts = dict(session.execute(query).tuples().all())
+    text = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+    out.print(f"Corrective actions: {sum(counts.values())} opened ({text})")

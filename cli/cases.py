@@ -178,7 +178,7 @@ async def submit_file(
     """Store a file for a case, then hand it to the survey workflow (Update); returns the check result."""
     handle = client.get_workflow_handle_for(SurveyWorkflow.run, workflow_id)
     state = await handle.query(SurveyWorkflow.state)
-    if state.stage.final:
+    if state.stage.final and not state.open_actions:  # open corrective actions take new templates
         raise SubmitRefused(f"case {case} is {state.stage.value}; reopen it first to take a new file")
     with file.open("rb") as source:
         upload = await asyncio.to_thread(

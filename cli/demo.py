@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 
+from cli.action_view import print_action_counts
 from cli.campaign import print_status, stage_counts, start_campaign_workflow
 from cli.cases import SubmitRefused, submit_file
 from cli.context import DataDir, fail, out, sessions, settings_for
@@ -67,6 +68,13 @@ async def _answer(
             fixed = write_answer(supplier, Answer.COMPLETE, folder)
             outcome = await submit_file(client, settings, case[0], case[1], fixed, "supplier")
             out.print(f"  {supplier.supplier_id} uploaded a fixed file: case {outcome.stage.value}")
+        if supplier.answer == Answer.RISKY and int(supplier.supplier_id[-3:]) % 4 == 2:
+            await asyncio.sleep(6.0)  # every other risky supplier fixes its sourcing: its actions resolve
+            fixed = write_answer(supplier, Answer.COMPLETE, folder)
+            outcome = await submit_file(client, settings, case[0], case[1], fixed, "supplier")
+            out.print(
+                f"  {supplier.supplier_id} fixed its sourcing in a new file: case {outcome.stage.value}"
+            )
     except SubmitRefused as exc:
         out.print(f"  {supplier.supplier_id}: {exc}")
 
@@ -105,6 +113,7 @@ async def _demo(data_dir: Path, count: int, keep: bool, stop: asyncio.Event) -> 
         print_addresses(stack.addresses)
         campaign = await run_demo(stack, count)
         print_status(sessions(stack.settings), campaign)
+        print_action_counts(sessions(stack.settings), campaign.id)
         where = f"--data-dir {data_dir}" if data_dir != Path(".minerals").resolve() else ""
         out.print("\n[bold]Where to look[/]")
         if stack.addresses.temporal_ui:
@@ -117,6 +126,8 @@ async def _demo(data_dir: Path, count: int, keep: bool, stop: asyncio.Event) -> 
         out.print(f"  Cases            minerals cases list --campaign {campaign.name} {where}")
         out.print(f"  One case         minerals cases show 1 {where}")
         out.print(f"  Outbox           minerals outbox {where}")
+        out.print(f"  Open actions     minerals cases list --open-actions {where}")
+        out.print(f"  Smelters         minerals smelters outreach {where}")
         if keep:
             out.print("The stack keeps running so you can look around; Ctrl-C stops it.")
             await stop.wait()

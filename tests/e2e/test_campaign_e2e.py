@@ -118,3 +118,48 @@ def test_campaign_through_the_cli(stack: Stack, tmp_path: Path) -> None:
     assert len(mail) == len(emails) and max(ids.values()) == 1  # nothing lost, nothing twice
     escalation = next(m for m in mail if m.header("X-Minerals-Kind") == "escalation")
     assert set(escalation.rcpt_tos) == {silent.email, silent.owner_email}
+
+
+def test_risky_supplier_goes_through_corrective_action_to_closure(stack: Stack, tmp_path: Path) -> None:
+    (risky,) = suppliers = demo_suppliers(1, (Answer.RISKY,))
+    csv_path = write_supplier_csv(suppliers, tmp_path / "suppliers.csv")
+    cli(
+        stack, "campaign", "start", "--name", "E2E-CAPA", "--template", "cmrt", "--suppliers", str(csv_path),
+        "--due", "+60s", "--reminder-every", "2s", "--reminders", "1", "--escalate-after", "30s",
+    )  # fmt: skip
+    (case,) = [r["id"] for r in json.loads(cli(stack, "cases", "list", "--json"))]
+    wait_for_stage(stack, case, "requested")
+    answers = tmp_path / "answers"
+    out = cli(stack, "cases", "submit", str(case), str(write_answer(risky, Answer.RISKY, answers)))
+    assert "now risk-found" in out
+    opened = show(stack, case)["actions"]
+    assert opened and all(a["status"] == "open" for a in opened)
+    assert json.loads(cli(stack, "cases", "list", "--open-actions", "--json"))[0]["id"] == case
+
+    def kinds() -> list[str]:
+        return [e["kind"] for e in json.loads(cli(stack, "outbox", "--json")) if e["case"] == case]
+
+    deadline = time.monotonic() + 30
+    while "action-follow-up" not in kinds() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    out = cli(stack, "cases", "submit", str(case), str(write_answer(risky, Answer.COMPLETE, answers)))
+    assert "now accepted" in out
+    detail = wait_for_stage(stack, case, "accepted")
+    assert [a["status"] for a in detail["actions"]] == ["resolved"] * len(opened)
+    timeline = [e["event"] for e in detail["actions"][0]["timeline"]]
+    assert (
+        timeline[0] == "action.opened"
+        and "action.follow-up" in timeline
+        and timeline[-1] == "action.resolved"
+    )
+    sent = kinds()
+    assert sent.count("action-request") == sent.count("action-closed") == len(opened)
+    assert "action-follow-up" in sent
+    text = cli(stack, "cases", "show", str(case))
+    assert "action.resolved" in text and "expected:" in text
+    mail = captured_mail(stack.data_dir / "mail")
+    assert {m.header("X-Minerals-Kind") for m in mail} >= {
+        "action-request",
+        "action-follow-up",
+        "action-closed",
+    }
