@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 import uvicorn
 from console_kit import PASSWORD
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import FilePayload, Page, async_playwright, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +24,7 @@ from cli.campaign import start_campaign_workflow
 from cli.demo_data import Answer, DemoSupplier, answer_filling, demo_suppliers
 from cli.enrol import CampaignPlan, enrol
 from console.app import create_app
+from models.corrective import CorrectiveAction
 from models.db import make_engine, session_factory
 from models.enums import Stage, TemplateFamily
 from models.files import StoredFile
@@ -61,6 +62,13 @@ class Live:
             found = select(func.count()).where(StoredFile.survey_id == self.case_of(supplier_id).id)
             return session.scalar(found) or 0
 
+    def open_actions(self, case_id: int) -> int:
+        with self.sessions() as session:
+            query = select(func.count()).where(
+                CorrectiveAction.survey_id == case_id, CorrectiveAction.status.in_(("open", "rejected"))
+            )
+            return session.scalar(query) or 0
+
     def case_of(self, supplier_id: str) -> Survey:
         with self.sessions() as session:
             found = session.scalar(
@@ -91,7 +99,7 @@ async def live(tmp_path_factory: pytest.TempPathFactory, password_hash: str) -> 
     base = f"http://127.0.0.1:{port}"
     async with Stack(tmp_path_factory.mktemp("stack"), ui=False, public_base_url=base) as stack:
         sessions = session_factory(make_engine(stack.settings.resolved_database_url()))
-        suppliers = demo_suppliers(3, (Answer.MISTAKES, Answer.SILENT, Answer.SILENT))
+        suppliers = demo_suppliers(4, (Answer.MISTAKES, Answer.SILENT, Answer.SILENT, Answer.RISKY))
         with sessions.begin() as session:
             session.add(User(email="analyst@company.test", role="analyst", password_hash=password_hash))
             for s in suppliers:
@@ -144,6 +152,13 @@ async def page(live: Live) -> AsyncIterator[Page]:
             yield await browser.new_page(viewport={"width": 1280, "height": 900})
         finally:
             await browser.close()
+
+
+async def _sign_in(live: Live, p: Page, path: str) -> None:
+    await p.goto(f"{live.base}{path}")
+    await p.fill("input[name=email]", "analyst@company.test")
+    await p.fill("input[name=password]", PASSWORD)
+    await p.click("button:has-text('Sign in')")
 
 
 async def _shot(page: Page, name: str) -> None:
@@ -211,7 +226,7 @@ async def test_staff_filter_open_a_case_decide_and_see_the_timeline_grow(live: L
     await p.fill("input[name=password]", PASSWORD)
     await p.click("button:has-text('Sign in')")
     results = p.locator("#results")
-    await expect(results).to_contain_text("3 case(s)")
+    await expect(results).to_contain_text("4 case(s)")
     await p.select_option("select[name=stage]", "requested")
     await expect(p).to_have_url(re.compile(r"stage=requested"))
     await p.fill("#q", target.supplier_id)
@@ -239,3 +254,32 @@ async def test_staff_filter_open_a_case_decide_and_see_the_timeline_grow(live: L
     await p.goto(f"{live.base}/")
     await expect(p.locator(".card")).to_contain_text("CMRT-2027")
     await _shot(p, "dashboard.png")
+
+
+async def test_a_risky_answer_opens_a_corrective_action_that_staff_accept(live: Live, page: Page) -> None:
+    p = page
+    supplier = live.suppliers[3]
+    mails = [m for m in captured_mail(live.mail_dir) if supplier.email in m.rcpt_tos]
+    link = re.findall(r"http://127\.0\.0\.1:\d+/upload/\S+", mails[0].text())[0]
+    await p.goto(link)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook: FilePayload = {
+        "name": "cmrt.xlsx",
+        "mimeType": xlsx,
+        "buffer": _workbook(supplier, Answer.RISKY),
+    }
+    await p.locator("input[type=file]").set_input_files(workbook)
+    await p.click("button:has-text('Upload')")
+    await expect(p.locator("#result")).to_contain_text("the file is complete", timeout=WAIT_MS)
+    case = live.case_of(supplier.supplier_id)
+    assert case.stage == Stage.RISK_FOUND
+    await _until(lambda: live.open_actions(case.id) > 0, "a corrective action")
+    await _sign_in(live, p, f"/cases/{case.id}")
+    action = p.locator("article.corrective").first
+    await expect(action).to_contain_text("open")
+    form = action.locator("form", has=p.locator("button", has_text="Accept"))
+    await form.locator("input[name=reason]").fill("Supplier removed the smelter from its supply chain")
+    await form.locator("button").click()
+    await expect(p.locator(".notice")).to_contain_text("accept recorded")
+    await expect(p.locator("article.corrective").first).to_contain_text("accepted", timeout=WAIT_MS)
+    assert live.open_actions(case.id) == 0
