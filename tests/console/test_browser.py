@@ -283,3 +283,4 @@ async def test_a_risky_answer_opens_a_corrective_action_that_staff_accept(live: 
     await expect(p.locator(".notice")).to_contain_text("accept recorded")
     await expect(p.locator("article.corrective").first).to_contain_text("accepted", timeout=WAIT_MS)
     assert live.open_actions(case.id) == 0
+    await _shot(p, "case-corrective-action.png")
