@@ -106,6 +106,7 @@ class CorrectiveActivities:
             remaining=len(group.findings) if group else 0,
             due_after=due_after[action.severity],
             owner=action.owner or owner,
+            severity=action.severity,
         )
 
     def apply(self, change: ActionChange) -> None:

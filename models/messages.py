@@ -191,6 +191,7 @@ class ActionPlan(Message):
     remaining: int
     due_after: dt.timedelta
     owner: str | None = None
+    severity: str = "medium"
 
 
 class ActionInput(Message):
@@ -203,6 +204,7 @@ class ActionInput(Message):
     cadence: Cadence = Cadence()
     owner: str | None = None
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    indexed: bool = False  # keep the Stage (action-…)/DueAt search attributes current
 
 
 class FindingsRemaining(Message):

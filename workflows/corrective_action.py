@@ -8,6 +8,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from models import search_attributes as sa
 from models.enums import ActionStatus, ActivityName, Decision, EmailKind, Stage
 from models.messages import (
     ActionChange,
@@ -266,6 +267,10 @@ class CorrectiveActionWorkflow:
             review=review,
         )
         await self._call(ActivityName.RECORD_ACTION, change, DATABASE)
+        if self._inp.indexed:
+            workflow.upsert_search_attributes(
+                [sa.STAGE.value_set(f"action-{self._status.value}"), sa.DUE_AT.value_set(self._due)]
+            )
 
     async def _call(self, name: ActivityName, arg: Any, policy: ActivityPolicy) -> Any:
         return await workflow.execute_activity(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from models import search_attributes as sa
@@ -306,13 +307,28 @@ class SurveyWorkflow:
                     cadence=self._inp.cadence,
                     owner=plan.owner,
                     max_upload_bytes=self._inp.max_upload_bytes,
+                    indexed=self._inp.indexed,
                 )
                 self._actions[plan.action_id] = await workflow.start_child_workflow(
-                    CorrectiveActionWorkflow.run, action, id=plan.workflow_id
+                    CorrectiveActionWorkflow.run,
+                    action,
+                    id=plan.workflow_id,
+                    search_attributes=self._action_attributes(plan, action) if self._inp.indexed else None,
                 )
             elif running is not None and not running.done():
                 remaining = FindingsRemaining(file_id=assessed.file_id, remaining=plan.remaining)
                 await running.signal(CorrectiveActionWorkflow.findings_remaining, remaining)
+
+    def _action_attributes(self, plan: ActionPlan, action: ActionInput) -> TypedSearchAttributes:
+        return TypedSearchAttributes(
+            [
+                SearchAttributePair(sa.CAMPAIGN, self._inp.campaign),
+                SearchAttributePair(sa.SUPPLIER, self._inp.supplier_id),
+                SearchAttributePair(sa.STAGE, "action-open"),
+                SearchAttributePair(sa.RISK, plan.severity),
+                SearchAttributePair(sa.DUE_AT, action.due_at),
+            ]
+        )
 
     async def _follow_actions(self) -> None:
         """While actions are open, take new templates; when all are closed, record how the case ended."""
