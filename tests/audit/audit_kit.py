@@ -31,10 +31,10 @@ class AuditDb:
     sessions: sessionmaker[Session]
     data_dir: Path
 
-    def minerals(self, *args: str) -> Result:
+    def minerals(self, *args: str, stdin: str | None = None) -> Result:
         """Run `minerals ARGS` against this database."""
         env = {"MINERALS_DATABASE_URL": self.url, "MINERALS_DATA_DIR": str(self.data_dir)}
-        return CliRunner().invoke(app, list(args), env=env)
+        return CliRunner().invoke(app, list(args), env=env, input=stdin)
 
     def append(self, count: int, **fields: Any) -> None:
         """Append `count` events, one transaction each, as product code does."""
