@@ -271,16 +271,22 @@ def exempt(
     if not reason.strip():
         fail("--reason must say why the supplier is exempt", 2)
     settings = settings_for(data_dir)
+    _refuse_with_open_actions(settings, case)
     _send(settings, case, SurveyWorkflow.exempt, Exempt(reason=reason, actor=by or _me()), "exemption sent")
+
+
+def _refuse_with_open_actions(settings: Settings, case: int) -> None:
+    """The survey ends only after its corrective actions: say so instead of sending an ignored signal."""
+    still = [a["id"] for a in _detail(settings, case)["actions"] if a["status"] in ("open", "rejected")]
+    if still:
+        fail(f"case {case} has open corrective actions ({', '.join(map(str, still))}); decide them first")
 
 
 @app.command()
 def close(case: CaseId, reason: Reason = "", by: By = "", data_dir: DataDir = None) -> None:
     """Close a case without an accepted answer (not while it has open corrective actions)."""
     settings = settings_for(data_dir)
-    still = [a["id"] for a in _detail(settings, case)["actions"] if a["status"] in ("open", "rejected")]
-    if still:
-        fail(f"case {case} has open corrective actions ({', '.join(map(str, still))}); decide them first")
+    _refuse_with_open_actions(settings, case)
     _send(settings, case, SurveyWorkflow.close, CloseCase(actor=by or _me(), reason=reason), "closing sent")
 
 

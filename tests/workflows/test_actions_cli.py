@@ -67,6 +67,8 @@ async def test_staff_decide_actions_from_the_command_line(kit: Kit) -> None:
         assert refused.exit_code == 2 and "justification" in refused.output
         closing = await minerals("cases", "close", case)
         assert closing.exit_code == 1 and "open corrective actions" in closing.output
+        exempting = await minerals("cases", "exempt", case, "--reason", "no 3TG")
+        assert exempting.exit_code == 1 and "open corrective actions" in exempting.output
         noted = as_json(await minerals("actions", "note", str(medium), "called the supplier", "--json"))
         assert noted["status"] == "open"
         assigned = as_json(await minerals("actions", "assign", str(medium), "lead@company.test", "--json"))
