@@ -79,12 +79,20 @@ async def test_staff_decide_actions_from_the_command_line(kit: Kit) -> None:
         )
         again = await minerals("actions", "accept", str(high))
         assert again.exit_code == 1 and "waived" in again.output
+        letter = kit.store.parent / "policy-letter.pdf"
+        letter.write_bytes(b"%PDF-1.4 our sourcing policy")
+        attached = await minerals(
+            "actions", "evidence", str(medium), str(letter), "--note", "policy", "--json"
+        )
+        assert as_json(attached)["evidence_pending"] == 1
         assert as_json(await minerals("actions", "accept", str(medium), "--json"))["status"] == "accepted"
         result = await handle.result()
     assert result.stage == Stage.CLOSED
     text = (await minerals("cases", "show", case)).output
     assert "expected: Provide a responsible minerals sourcing policy." in text
     assert "action.waived" in text and "tin exit" in text and "action.assigned" in text
+    evidence = as_json(await minerals("cases", "show", case, "--json"))["actions"][1]["evidence"]
+    assert [(e["kind"], e["review"], e["note"]) for e in evidence] == [("document", "accepted", "policy")]
     assert as_json(await minerals("cases", "list", "--open-actions", "--json")) == []
 
 
