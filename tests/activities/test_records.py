@@ -47,7 +47,7 @@ def test_a_transition_updates_the_case_and_audits_it_once(sessions: sessionmaker
     with sessions() as session:
         survey = session.get(Survey, sid)
         assert survey is not None and (survey.stage, survey.reminders_sent) == (Stage.REMINDED, 1)
-        event = session.scalars(select(AuditEvent)).one()
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "survey.reminded")).one()
     assert event.before is not None and event.after is not None
     assert (event.action, event.before["stage"], event.after["stage"]) == (
         "survey.reminded",
