@@ -125,7 +125,9 @@ def enrol(
         ):
             after = {"campaign": plan.name, "supplier_id": supplier_id, "due_at": plan.due_at.isoformat()}
             session.add(
-                AuditEvent(actor=actor, action="survey.enrolled", subject=f"survey:{survey.id}", after=after)
+                AuditEvent(
+                    actor=actor, action="campaign.enrolled", subject=f"survey:{survey.id}", after=after
+                )
             )
     return campaign, len(new)
 

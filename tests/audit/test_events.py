@@ -109,8 +109,8 @@ def test_campaign_enrolment_and_uploads(sqlite_db: AuditDb, tmp_path: Path) -> N
     campaign, added = enrol(db.sessions, plan, ["S1", "S2"], actor="staff@company.test")
     assert enrol(db.sessions, plan, ["S1", "S2"], actor="staff@company.test")[1] == 0  # nothing new, no event
     assert added == 2
-    enrolled = events(db, "survey.enrolled")
-    assert events(db, "campaign.")[0][:3] == (
+    enrolled = events(db, "campaign.enrolled")
+    assert events(db, "campaign.created")[0][:3] == (
         "staff@company.test",
         "campaign.created",
         f"campaign:{campaign.id}",
@@ -126,5 +126,5 @@ def test_campaign_enrolment_and_uploads(sqlite_db: AuditDb, tmp_path: Path) -> N
          {"file_id": upload.file_id, "sha256": upload.sha256, "size": 10}),
     ]  # fmt: skip
     timeline = db.minerals("audit", "log", "--case", str(case))
-    assert "survey.enrolled" in timeline.stdout and "file.stored" in timeline.stdout
+    assert "campaign.enrolled" in timeline.stdout and "file.stored" in timeline.stdout
     assert db.minerals("audit", "verify").exit_code == 0
