@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.datastructures import UploadFile
 from starlette.types import Message, Receive
 
@@ -22,7 +22,8 @@ from console.portal_text import words
 from console.render import page
 from console.state import ConsoleState, state
 from models.campaign import Campaign
-from models.enums import Stage
+from models.corrective import CorrectiveAction
+from models.enums import ActionStatus, Stage
 from models.files import StoredFile
 from models.supplier import Supplier
 from models.survey import Survey
@@ -69,6 +70,15 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
         survey, campaign, supplier = found
         # The file the workflow took last (a file it refused never replaces the shown result).
         latest = session.get(StoredFile, survey.last_file_id) if survey.last_file_id else None
+        # A finished case still takes a new template while corrective actions wait for one.
+        open_actions = session.scalar(
+            select(func.count())
+            .select_from(CorrectiveAction)
+            .where(
+                CorrectiveAction.survey_id == survey_id,
+                CorrectiveAction.status.in_([ActionStatus.OPEN, ActionStatus.REJECTED]),
+            )
+        )
     return {
         "survey": survey,
         "workflow_id": survey.workflow_id,
@@ -77,7 +87,7 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
         "supplier": supplier.name,
         "language": supplier.language,
         "due": survey.due_at.strftime("%Y-%m-%d"),
-        "final": Stage(survey.stage).final,
+        "final": Stage(survey.stage).final and not open_actions,
         "stage": survey.stage,
         "latest": latest,
     }

@@ -6,10 +6,12 @@ import datetime as dt
 import re
 
 from console_kit import SECRET, Console
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from activities.links import LinkSigner
 from models.audit import AuditEvent
+from models.corrective import CorrectiveAction
+from models.enums import ActionStatus
 from models.files import StoredFile
 
 HOSTILE = '<script>alert("x")</script>'
@@ -129,3 +131,28 @@ def test_portal_upload_needs_its_form_token_and_respects_the_size_limit(console:
         f"/upload/{token}", data={"csrf": field.group(1)}, files={"file": ("a.xlsx", big)}
     )
     assert too_big.status_code == 413 and "too large" in too_big.text and _files(console) == 0
+
+
+def test_a_finished_case_takes_a_new_template_only_while_corrective_actions_wait(console: Console) -> None:
+    case = console.add_case("S1", "Mine Metals", stage="risk-found", risk="high")
+    token = _token(case)
+    assert 'type="file"' not in console.client.get(f"/upload/{token}").text
+    with console.sessions.begin() as session:
+        assessed = StoredFile(survey_id=case, sha256="0" * 64, size=1, path="x", original_name="a.xlsx")
+        session.add(assessed)
+        session.flush()
+        action = CorrectiveAction(
+            survey_id=case,
+            n=1,
+            workflow_id="capa-CMRT-2027-S1-1",
+            kind="non-conformant-smelters",
+            group_key="non-conformant-smelters",
+            severity="high",
+            required_outcome="Source only from conformant smelters.",
+            opened_file_id=assessed.id,
+        )
+        session.add(action)
+    assert 'type="file"' in console.client.get(f"/upload/{token}").text
+    with console.sessions.begin() as session:
+        session.execute(update(CorrectiveAction).values(status=ActionStatus.RESOLVED))
+    assert 'type="file"' not in console.client.get(f"/upload/{token}").text
