@@ -26,6 +26,7 @@ from models.survey import Finding, Survey
 from mrt.isolation import ParsePool
 from mrt.model import Declaration, Issue
 from mrt.report import FileResult, check_file
+from reports.declared import record_declaration
 
 WRONG_TEMPLATE = {
     "en": "This file is a {found}; this survey asks for the {wanted}. "
@@ -170,6 +171,7 @@ class IntakeActivities:
             registry = risk.Registry.from_lookup(decl.lookup)
         assessment = risk.assess(decl, registry, config=risk.load_risk_config(self._risk_config))
         with self._sessions.begin() as session:
+            record_declaration(session, stored.id, decl)  # what reports count, kept with the findings
             session.execute(delete(Finding).where(Finding.file_id == stored.id))
             for f in assessment.findings:
                 session.add(

@@ -12,6 +12,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from models.enums import CheckStatus, Decision, Stage
 from models.files import StoredFile
 from models.messages import ActionDecision, Cadence, CloseCase, Reopen, SubmitUpload
+from models.report_declaration import ReportDeclaration
 from models.survey import Finding
 from workflows import CorrectiveActionWorkflow, SurveyWorkflow
 
@@ -36,6 +37,10 @@ async def test_answer_before_the_first_reminder_is_accepted(kit: Kit) -> None:
     row = survey_of(kit.sessions, wid)
     assert (row.stage, row.last_file_id) == (Stage.ACCEPTED, upload.file_id)
     assert row.responded_at is not None and row.closed_at is not None
+    with kit.sessions() as session:  # what the KPI report will count for this answer
+        declared = session.get(ReportDeclaration, upload.file_id)
+    assert declared is not None and declared.family == "CMRT"
+    assert len(declared.smelters) == len(complete_filling(await today(kit)).smelters) > 0
 
 
 async def test_risky_answer_after_two_reminders_stops_in_risk_found_with_findings(kit: Kit) -> None:
