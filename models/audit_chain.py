@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Update, event, inspect, select, text, update
+from sqlalchemy import Connection, bindparam, event, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -52,16 +52,35 @@ def fields_of(ev: AuditEvent) -> dict[str, Any]:
     return {name: getattr(ev, name) for name in FIELDS}
 
 
+# Built once: constructing these statements costs more than running them.
+_LOCK = (
+    update(AuditChainHead)
+    .where(AuditChainHead.id == 1)
+    .values(seq=AuditChainHead.seq)
+    .returning(AuditChainHead.seq, AuditChainHead.hash)
+)
+_MOVE = (
+    update(AuditChainHead)
+    .where(AuditChainHead.id == 1)
+    .values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+)
+
+
 def lock_head(conn: Connection) -> tuple[int, str]:
     """Lock the chain head for this transaction and return its (seq, hash); creates it on first use."""
-    head = AuditChainHead
-    stmt = update(head).where(head.id == 1).values(seq=head.seq).returning(head.seq, head.hash)
-    row = conn.execute(stmt).first()
+    row = conn.execute(_LOCK).first()
     if row is None:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(head).values(id=1, seq=0, hash=GENESIS).on_conflict_do_nothing())
-        row = conn.execute(stmt).one()
+        conn.execute(
+            dialect.insert(AuditChainHead).values(id=1, seq=0, hash=GENESIS).on_conflict_do_nothing()
+        )
+        row = conn.execute(_LOCK).one()
     return int(row[0]), str(row[1])
+
+
+def move_head(conn: Connection, seq: int, digest: str) -> None:
+    """Set the head to the last appended event (the caller holds its lock)."""
+    conn.execute(_MOVE, {"head_seq": seq, "head_hash": digest})
 
 
 def _plain(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -87,11 +106,7 @@ def _chain_new_events(session: Session, _ctx: UOWTransaction, _instances: object
         ev.before, ev.after = _plain(ev.before), _plain(ev.after)
         ev.seq, ev.prev_hash = seq, prev
         ev.hash = prev = link(prev, fields_of(ev))
-    conn.execute(_move_head(seq, prev))
-
-
-def _move_head(seq: int, digest: str) -> Update:
-    return update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=seq, hash=digest)
+    move_head(conn, seq, prev)
 
 
 _SQLITE_TRIGGERS = [
@@ -145,7 +160,7 @@ def _chain_legacy_rows(conn: Connection) -> None:
         prev = link(prev, chained)
         values = {"seq": seq, "prev_hash": chained["prev_hash"], "hash": prev}
         conn.execute(update(AuditEvent).where(AuditEvent.id == row["id"]).values(values))
-    conn.execute(_move_head(seq, prev))
+    move_head(conn, seq, prev)
 
 
 @event.listens_for(Base.metadata, "after_create")
