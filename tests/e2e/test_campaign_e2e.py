@@ -139,9 +139,12 @@ def test_risky_supplier_goes_through_corrective_action_to_closure(stack: Stack, 
     def kinds() -> list[str]:
         return [e["kind"] for e in json.loads(cli(stack, "outbox", "--json")) if e["case"] == case]
 
-    deadline = time.monotonic() + 30
-    while "action-follow-up" not in kinds() and time.monotonic() < deadline:
-        time.sleep(0.5)
+    def wait_for_kind(kind: str, count: int = 1) -> None:
+        deadline = time.monotonic() + 30
+        while kinds().count(kind) < count and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+    wait_for_kind("action-follow-up")
     out = cli(stack, "cases", "submit", str(case), str(write_answer(risky, Answer.COMPLETE, answers)))
     assert "now accepted" in out
     detail = wait_for_stage(stack, case, "accepted")
@@ -152,6 +155,7 @@ def test_risky_supplier_goes_through_corrective_action_to_closure(stack: Stack, 
         and "action.follow-up" in timeline
         and timeline[-1] == "action.resolved"
     )
+    wait_for_kind("action-closed", len(opened))  # each action mails its closing as it ends
     sent = kinds()
     assert sent.count("action-request") == sent.count("action-closed") == len(opened)
     assert "action-follow-up" in sent
