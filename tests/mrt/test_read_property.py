@@ -25,7 +25,9 @@ TEXT = st.one_of(
         ["=1+1", "+SUM(A1)", "-2", "@cmd", "#N/A", "Smelter not listed", "  ", "N/A", "CID000001"]
     ),
 )
-VALUE = st.one_of(TEXT, st.integers(-(10**12), 10**12), st.floats(allow_nan=False), st.dates())
+# Excel stores no date before 1 March 1900 (serials below 61 are times or the fictitious 29 Feb 1900).
+EXCEL_DATES = st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31))
+VALUE = st.one_of(TEXT, st.integers(-(10**12), 10**12), st.floats(allow_nan=False), EXCEL_DATES)
 VERSION = st.one_of(st.sampled_from(["6.5", "6.01", "5.12", "3.01", "2.03a", "2", "1.3", "2.1", "1.0"]), TEXT)
 
 
