@@ -18,6 +18,7 @@ from cli.cases import SubmitRefused, submit_file
 from cli.context import DataDir, fail, out, sessions, settings_for
 from cli.demo_data import Answer, DemoSupplier, demo_suppliers, write_answer, write_supplier_csv
 from cli.enrol import CampaignPlan, enrol
+from cli.report import print_campaign_kpi
 from cli.supplier_file import read_supplier_file
 from cli.suppliers import upsert_suppliers
 from cli.up import print_addresses, until_stopped
@@ -128,6 +129,8 @@ async def _demo(data_dir: Path, count: int, keep: bool, stop: asyncio.Event) -> 
         out.print(f"  Outbox           minerals outbox {where}")
         out.print(f"  Open actions     minerals cases list --open-actions {where}")
         out.print(f"  Smelters         minerals smelters outreach {where}")
+        out.print(f"  KPI report       minerals report kpi --campaign {campaign.name} {where}\n")
+        print_campaign_kpi(stack.settings, campaign.name)
         if keep:
             out.print("The stack keeps running so you can look around; Ctrl-C stops it.")
             await stop.wait()
