@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +13,7 @@ from temporalio.service import RPCError
 
 from activities.filestore import TooLarge, store_upload
 from cli.action_view import action_row, outreach_list
-from cli.context import DataDir, fail, out, run, sessions, settings_for
+from cli.context import By, DataDir, Json, acting, fail, out, run, sessions, settings_for
 from cli.enrol import parse_due
 from models.audit import AuditEvent
 from models.corrective import CorrectiveAction, SmelterOutreach
@@ -27,15 +26,6 @@ from workflows import CorrectiveActionWorkflow
 app = typer.Typer(help="Corrective actions: staff decisions and evidence.", no_args_is_help=True)
 
 ActionId = Annotated[int, typer.Argument(help="Action number (see `minerals cases show`).", min=1)]
-By = Annotated[str, typer.Option("--by", help="Who decides (kept in the audit trail).")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-
-def _me() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "staff"
 
 
 def _action(settings: Settings, action_id: int) -> dict[str, Any]:
@@ -72,7 +62,7 @@ def _decide(
     action_id: int, decision: Decision, by: str, as_json: bool, data_dir: str | None, **kw: Any
 ) -> None:
     settings = settings_for(data_dir)
-    arg = ActionDecision(decision=decision, actor=by or _me(), **kw)
+    arg = ActionDecision(decision=decision, actor=acting(by), **kw)
     _apply(settings, action_id, CorrectiveActionWorkflow.decide, arg, as_json, f"{decision.value} recorded")
 
 
@@ -181,13 +171,13 @@ def evidence(
                 row["case"],
                 source,
                 file.name,
-                uploaded_by=by or _me(),
+                uploaded_by=acting(by),
                 max_bytes=settings.max_upload_bytes,
             )
     except TooLarge as exc:
         fail(str(exc))
     arg = SubmitEvidence(
-        file_id=upload.file_id, sha256=upload.sha256, size=upload.size, submitted_by=by or _me(), note=note_
+        file_id=upload.file_id, sha256=upload.sha256, size=upload.size, submitted_by=acting(by), note=note_
     )
     _apply(settings, action, CorrectiveActionWorkflow.submit_evidence, arg, as_json, "evidence attached")
 
@@ -209,10 +199,10 @@ def outreach(
         if not note_.strip():
             fail("--note must say what the outreach was", 2)
         with factory.begin() as session:
-            session.add(SmelterOutreach(smelter_id=record, actor=by or _me(), channel=channel, note=note_))
+            session.add(SmelterOutreach(smelter_id=record, actor=acting(by), channel=channel, note=note_))
             session.add(
                 AuditEvent(
-                    actor=by or _me(),
+                    actor=acting(by),
                     action="smelter.outreach",
                     subject=f"smelter:{record}",
                     after={"channel": channel, "note": note_},

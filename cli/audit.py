@@ -11,8 +11,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli.audit_export import FORMATS, read_export, write_export
-from cli.cases import _me
-from cli.context import DataDir, err, fail, out, sessions, settings_for
+from cli.context import DataDir, acting, err, fail, out, sessions, settings_for
 from models.audit import AuditChainHead, AuditEvent
 from models.audit_chain import ANCHOR_ACTION, GENESIS, iso_at, lock_head
 from models.audit_query import AuditFilter, events_query, parse_moment
@@ -156,5 +155,5 @@ def anchor(
     data_dir: DataDir = None,
 ) -> None:
     """Print the chain head and store it in the chain; keep the printed line outside the database."""
-    seq, digest = anchor_head(sessions(settings_for(data_dir)), by or _me())
+    seq, digest = anchor_head(sessions(settings_for(data_dir)), acting(by))
     out.print(f"{iso_at(dt.datetime.now(dt.UTC))} audit head {seq}:{digest}", highlight=False, soft_wrap=True)

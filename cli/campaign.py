@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
-from cli.cases import _me
-from cli.context import DataDir, err, fail, out, run, sessions, settings_for
+from cli.context import DataDir, acting, err, fail, out, run, sessions, settings_for
 from cli.enrol import CampaignConflict, CampaignPlan, check_plan, enrol, parse_due
 from cli.suppliers import load_rows, upsert_suppliers
 from models.campaign import Campaign
@@ -88,9 +87,9 @@ def start(
         fail(str(exc), 2)
     rows = load_rows(suppliers)
     factory = sessions(settings)
-    upsert_suppliers(factory, rows, actor=_me())
+    upsert_suppliers(factory, rows, actor=acting())
     try:
-        campaign, added = enrol(factory, plan, [r.supplier_id for r in rows], actor=_me())
+        campaign, added = enrol(factory, plan, [r.supplier_id for r in rows], actor=acting())
     except CampaignConflict as exc:
         fail(str(exc), 2)
     try:

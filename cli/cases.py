@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +16,7 @@ from temporalio.service import RPCError
 from activities.filestore import TooLarge, store_upload
 from cli.action_view import actions_of_case, filter_cases
 from cli.case_view import case_detail, case_query, case_row
-from cli.context import DataDir, fail, out, run, sessions, settings_for
+from cli.context import By, DataDir, Json, acting, fail, out, run, sessions, settings_for
 from cli.enrol import parse_due
 from models.campaign import Campaign
 from models.enums import Stage
@@ -31,15 +30,6 @@ app = typer.Typer(help="Survey cases: list, show, submit a file, staff actions."
 
 CaseId = Annotated[int, typer.Argument(help="Case number (see `minerals cases list`).", min=1)]
 Reason = Annotated[str, typer.Option("--reason", help="Why; kept in the audit trail.")]
-By = Annotated[str, typer.Option("--by", help="Who acts (kept in the audit trail).")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-
-def _me() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "staff"
 
 
 @app.command("list")
@@ -215,7 +205,7 @@ def submit(
     settings = settings_for(data_dir)
     detail = _detail(settings, case)
     try:
-        outcome = run(_submit(settings, case, detail["workflow_id"], file, by or _me()), settings)
+        outcome = run(_submit(settings, case, detail["workflow_id"], file, acting(by)), settings)
     except (TooLarge, SubmitRefused) as exc:
         fail(str(exc))
     except RPCError as exc:
@@ -256,7 +246,7 @@ def extend(
         due_at = parse_due(due)
     except ValueError as exc:
         fail(str(exc), 2)
-    change = ExtendDue(due_at=due_at, actor=by or _me(), reason=reason)
+    change = ExtendDue(due_at=due_at, actor=acting(by), reason=reason)
     _send(settings, case, SurveyWorkflow.extend_due, change, f"due date moved to {due_at:%Y-%m-%d %H:%M}")
 
 
@@ -272,7 +262,7 @@ def exempt(
         fail("--reason must say why the supplier is exempt", 2)
     settings = settings_for(data_dir)
     _refuse_with_open_actions(settings, case)
-    _send(settings, case, SurveyWorkflow.exempt, Exempt(reason=reason, actor=by or _me()), "exemption sent")
+    _send(settings, case, SurveyWorkflow.exempt, Exempt(reason=reason, actor=acting(by)), "exemption sent")
 
 
 def _refuse_with_open_actions(settings: Settings, case: int) -> None:
@@ -287,7 +277,7 @@ def close(case: CaseId, reason: Reason = "", by: By = "", data_dir: DataDir = No
     """Close a case without an accepted answer (not while it has open corrective actions)."""
     settings = settings_for(data_dir)
     _refuse_with_open_actions(settings, case)
-    _send(settings, case, SurveyWorkflow.close, CloseCase(actor=by or _me(), reason=reason), "closing sent")
+    _send(settings, case, SurveyWorkflow.close, CloseCase(actor=acting(by), reason=reason), "closing sent")
 
 
 @app.command()
@@ -308,6 +298,6 @@ def reopen(
         settings,
         case,
         SurveyWorkflow.reopen,
-        Reopen(actor=by or _me(), reason=reason, due_at=due_at),
+        Reopen(actor=acting(by), reason=reason, due_at=due_at),
         "reopening sent",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 from collections.abc import Coroutine
 from functools import lru_cache
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -21,6 +22,18 @@ out = Console()
 
 DATA_DIR_HELP = "Data dir of `minerals up` (settings.json, database); default .minerals or MINERALS_DATA_DIR."
 DataDir = Annotated[str | None, typer.Option("--data-dir", help=DATA_DIR_HELP, show_default=False)]
+By = Annotated[str, typer.Option("--by", help="Who acts (kept in the audit trail); default: your OS user.")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def acting(by: str = "") -> str:
+    """Who acts, for the audit trail: `--by`, else the OS user, else "staff"."""
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "staff"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

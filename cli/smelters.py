@@ -11,8 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from cli.cases import _me
-from cli.context import DataDir, err, fail, out, sessions, settings_for
+from cli.context import DataDir, acting, err, fail, out, sessions, settings_for
 from models.settings import Settings
 from risk import (
     Registry,
@@ -73,7 +72,7 @@ def import_(
     day = parse_day(as_of)
     with sessions(settings)() as session:
         try:
-            result = import_file(session, file, day, risk_config(settings), strict=strict, actor=_me())
+            result = import_file(session, file, day, risk_config(settings), strict=strict, actor=acting())
         except RejectedRows as exc:
             _print_rejected(file.name, exc.rejected)
             fail(f"{file.name}: {exc}")

@@ -10,8 +10,7 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cli.cases import _me
-from cli.context import DataDir, err, fail, out, sessions, settings_for
+from cli.context import DataDir, acting, err, fail, out, sessions, settings_for
 from cli.supplier_file import SupplierRow, read_supplier_file
 from models.audit import AuditEvent
 from models.supplier import Supplier
@@ -81,7 +80,7 @@ def import_(
     """Import or update suppliers by supplier_id; nothing is imported when any row is bad."""
     settings = settings_for(data_dir)
     rows = load_rows(file)
-    created, updated = upsert_suppliers(sessions(settings), rows, actor=_me())
+    created, updated = upsert_suppliers(sessions(settings), rows, actor=acting())
     unchanged = len(rows) - created - updated
     out.print(f"{len(rows)} suppliers read: {created} created, {updated} updated, {unchanged} unchanged")
 
