@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from layout_kit import VERSIONS
 
 import mrt
 from mrt.check import missing_required, reword
@@ -21,21 +22,6 @@ from mrt.rules import CODES
 from mrt.writer import Filling, write_template
 
 TODAY = dt.date(2025, 6, 1)
-VERSIONS = {
-    "cmrt-6": "6.5",
-    "cmrt-5": "5.12",
-    "cmrt-4": "4.10",
-    "cmrt-3": "3.02",
-    "cmrt-2": "2.03a",
-    "cmrt-2.00": "2",
-    "cmrt-2-shifted": "2.02",
-    "emrt-1": "1.3",
-    "emrt-2": "2.0",
-    "emrt-2.1": "2.1",
-    "crt-2": "2.2",
-    "amrt-1.2": "1.21",
-    "amrt-1.3": "1.3",
-}
 CHOSEN = {"EMRT": ["Cobalt", "Mica"], "AMRT": ["Aluminum", "Zinc"]}
 IDS = [layout.generation for layout in ALL_LAYOUTS]
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from layout_kit import VERSIONS
 
 from mrt.layout import Layout
 from mrt.layouts.registry import ALL_LAYOUTS
@@ -13,21 +14,6 @@ from mrt.model import NOT_LISTED, LookupEntry
 from mrt.reader import read_file
 from mrt.writer import Filling, write_template
 
-VERSIONS = {
-    "cmrt-6": "6.5",
-    "cmrt-5": "5.12",
-    "cmrt-4": "4.10",
-    "cmrt-3": "3.02",
-    "cmrt-2": "2.03a",
-    "cmrt-2.00": "2",
-    "cmrt-2-shifted": "2.02",
-    "emrt-1": "1.3",
-    "emrt-2": "2.0",
-    "emrt-2.1": "2.1",
-    "crt-2": "2.2",
-    "amrt-1.2": "1.21",
-    "amrt-1.3": "1.3",
-}
 CHOSEN = {"EMRT": ["Nickel", "Cobalt", "Mica"], "AMRT": ["Zinc", "Aluminum", "Silver"]}
 EFFECTIVE = dt.date(2025, 1, 31)
 
