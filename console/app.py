@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from activities.links import LinkSigner
-from console import admin_routes, auth_routes, case_routes, corrective, portal, registry_routes
+from console import admin_routes, auth_routes, case_routes, corrective, portal, registry_routes, report_routes
 from console.gateway import Connect, Gateway
 from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired
@@ -107,6 +107,7 @@ def create_app(
         registry_routes.router,
         corrective.router,
         portal.router,
+        report_routes.router,
     ):
         app.include_router(router)
     _handlers(app)

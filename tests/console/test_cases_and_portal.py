@@ -156,3 +156,20 @@ def test_a_finished_case_takes_a_new_template_only_while_corrective_actions_wait
     with console.sessions.begin() as session:
         session.execute(update(CorrectiveAction).values(status=ActionStatus.RESOLVED))
     assert 'type="file"' not in console.client.get(f"/upload/{token}").text
+
+
+def test_dashboard_links_each_campaign_to_its_kpi_table(console: Console) -> None:
+    console.add_case("S1", "One", stage="accepted")
+    console.add_case("S2", "Two", stage="reminded")
+    assert console.client.get("/reports/kpi?campaign=CMRT-2027", follow_redirects=False).status_code in (
+        303,
+        401,
+    )
+    console.sign_in("viewer@company.test")
+    link = re.search(r'href="(/reports/kpi\?campaign=[^"]+)"', console.client.get("/").text)
+    assert link and link.group(1) == "/reports/kpi?campaign=CMRT-2027"
+    page = console.client.get(link.group(1))
+    assert page.status_code == 200 and "How the numbers are counted" in page.text
+    first_row = re.search(r'<tr class="group"><td>([^<]+)</td><td>(\d+)</td>', page.text)
+    assert first_row and first_row.groups() == ("3TG", "2")  # both suppliers are in scope
+    assert console.client.get("/reports/kpi?campaign=NOPE").status_code == 404
