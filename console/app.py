@@ -18,7 +18,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from activities.links import LinkSigner
-from console import admin_routes, auth_routes, case_routes, corrective, portal, registry_routes, report_routes
+from console import (
+    admin_routes,
+    audit_routes,
+    auth_routes,
+    case_routes,
+    corrective,
+    portal,
+    registry_routes,
+    report_routes,
+)
 from console.gateway import Connect, Gateway
 from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired
@@ -108,6 +117,7 @@ def create_app(
         corrective.router,
         portal.router,
         report_routes.router,
+        audit_routes.router,
     ):
         app.include_router(router)
     _handlers(app)

@@ -173,3 +173,21 @@ def test_dashboard_links_each_campaign_to_its_kpi_table(console: Console) -> Non
     first_row = re.search(r'<tr class="group"><td>([^<]+)</td><td>(\d+)</td>', page.text)
     assert first_row and first_row.groups() == ("3TG", "2")  # both suppliers are in scope
     assert console.client.get("/reports/kpi?campaign=NOPE").status_code == 404
+
+
+def test_audit_page_filters_pages_and_escapes(console: Console) -> None:
+    assert console.client.get("/audit", follow_redirects=False).status_code in (303, 401)
+    with console.sessions.begin() as session:
+        for n in range(105):
+            session.add(AuditEvent(actor="system", action="survey.reminded", subject=f"survey:{n}"))
+        session.add(AuditEvent(actor="ana@company.test", action="survey.exempted", subject="survey:7",
+                               after={"reason": HOSTILE}))  # fmt: skip
+    console.sign_in("viewer@company.test")
+    html = console.client.get("/audit").text
+    assert HOSTILE not in html and "survey.exempted" in html  # supplier text never becomes markup
+    assert html.count("<tr><td>") == 100 and "Older events" in html
+    older = re.search(r'href="(/audit\?[^"]*before=\d+)"', html)
+    assert older and console.client.get(older.group(1).replace("&amp;", "&")).text.count("<tr><td>") >= 6
+    mine = console.client.get("/audit?actor=ana%40company.test").text
+    assert mine.count("<tr><td>") == 1 and "survey:7" in mine
+    assert "not a date" in console.client.get("/audit?since=yesterday").text
