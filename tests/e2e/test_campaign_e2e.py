@@ -155,7 +155,9 @@ def test_risky_supplier_goes_through_corrective_action_to_closure(stack: Stack, 
     assert "now accepted" in out
     wait_for_stage(stack, case, "accepted")
     # Each action closes in its own workflow once the survey tells it nothing remains: a moment later.
-    detail = wait_for(lambda: show(stack, case), lambda d: all(a["status"] == "resolved" for a in d["actions"]))
+    detail = wait_for(
+        lambda: show(stack, case), lambda d: all(a["status"] == "resolved" for a in d["actions"])
+    )
     assert [a["status"] for a in detail["actions"]] == ["resolved"] * len(opened)
     timeline = [e["event"] for e in detail["actions"][0]["timeline"]]
     assert (
