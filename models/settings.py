@@ -55,6 +55,16 @@ class Settings:
     reminders: int = 3
     escalation_after: str = "7d"
     campaign_page_size: int = 500
+    # Worker scale and operations
+    email_task_queue: str = ""  # email activities' own queue; default "<task_queue>-email"
+    email_per_second: float = 2.0  # server-side limit across every worker of the email queue
+    max_concurrent_activities: int = 50  # per worker process, activities other than email
+    max_concurrent_workflow_tasks: int = 50
+    max_concurrent_email: int = 4  # per worker process
+    graceful_shutdown: str = "30s"  # running activities may finish for this long after SIGTERM
+    log_format: str = "text"  # text or json (one JSON object a line)
+    log_level: str = "INFO"
+    metrics_bind: str = ""  # host:port for Prometheus /metrics, e.g. 0.0.0.0:9464; empty = off
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data dir."""
@@ -73,6 +83,10 @@ class Settings:
     def tls_enabled(self) -> bool:
         """Whether the Temporal connection uses TLS."""
         return self.temporal_tls or bool(self.temporal_tls_cert) or bool(self.temporal_api_key)
+
+    def resolved_email_task_queue(self) -> str:
+        """The task queue of the email activities."""
+        return self.email_task_queue or f"{self.task_queue}-email"
 
     def reminder_interval(self) -> timedelta:
         """The default reminder cadence as a duration."""
@@ -114,10 +128,12 @@ def _coerce(name: str, kind: Any, raw: Any) -> Any:
             raise ValueError(raw)
         if kind == "int":
             return int(raw)
+        if kind == "float":
+            return float(raw)
         return str(raw)
     except (TypeError, ValueError):
         shown = "***" if name in SECRETS else repr(raw)
-        wanted = {"int": "a whole number", "bool": "true or false"}.get(kind, "text")
+        wanted = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(kind, "text")
         raise SettingsError(f"{PREFIX}{name.upper()} must be {wanted}, got {shown}") from None
 
 
