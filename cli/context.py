@@ -13,7 +13,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.db import create_schema, make_engine, session_factory
+from models.db import make_engine, prepare_schema, session_factory
 from models.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def settings_for(data_dir: str | None) -> Settings:
 @lru_cache(maxsize=4)
 def _sessions(url: str) -> sessionmaker[Session]:
     engine = make_engine(url)
-    create_schema(engine)
+    prepare_schema(engine)
     return session_factory(engine)
 
 

@@ -33,7 +33,7 @@ from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired
 from console.state import TEMPLATES, ConsoleState, derived_key
 from models.case_indexes import ensure_case_indexes
-from models.db import create_schema, make_engine, session_factory
+from models.db import make_engine, prepare_schema, session_factory
 from models.settings import Settings, SettingsError
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -86,7 +86,7 @@ def create_app(
         )
     if sessions is None:
         engine = make_engine(settings.resolved_database_url())
-        create_schema(engine)
+        prepare_schema(engine)
         ensure_case_indexes(engine)
         sessions = session_factory(engine)
     app = FastAPI(title="Responsible Minerals console", docs_url=None, redoc_url=None, openapi_url=None)

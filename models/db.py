@@ -36,6 +36,11 @@ def create_schema(engine: Engine) -> None:
     Base.metadata.create_all(engine)
 
 
+def prepare_schema(engine: Engine) -> None:
+    """Make the database ready for the code at start-up (worker, console, CLI)."""
+    create_schema(engine)
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory whose objects stay usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)

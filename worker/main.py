@@ -11,7 +11,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
-from models.db import create_schema, make_engine, session_factory
+from models.db import make_engine, prepare_schema, session_factory
 from models.settings import Settings, load_settings
 from worker.client import connect
 from workflows import WORKFLOWS
@@ -20,7 +20,7 @@ from workflows import WORKFLOWS
 def database(settings: Settings) -> sessionmaker[Session]:
     """A session factory on the configured database, its tables created if missing."""
     engine = make_engine(settings.resolved_database_url())
-    create_schema(engine)
+    prepare_schema(engine)
     return session_factory(engine)
 
 

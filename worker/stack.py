@@ -15,7 +15,7 @@ from typing import IO, Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from models.db import create_schema, make_engine, session_factory
+from models.db import make_engine, prepare_schema, session_factory
 from models.search_attributes import SEARCH_ATTRIBUTES
 from models.settings import SETTINGS_FILE, Settings, load_settings, save_settings
 from worker.client import connect
@@ -139,7 +139,7 @@ class Stack:
         save_settings(self.data_dir, **values)
         self.settings = replace(load_settings(data_dir=str(self.data_dir)), **values)
         engine = make_engine(self.settings.resolved_database_url())
-        await asyncio.to_thread(create_schema, engine)
+        await asyncio.to_thread(prepare_schema, engine)
         self.client = await connect(self.settings)
         if self.run_worker:
             from worker.main import build_worker
