@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.db import make_engine, prepare_schema, session_factory
+from models.schema import SchemaNotReady
 from models.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -63,6 +64,8 @@ def sessions(settings: Settings) -> sessionmaker[Session]:
         return _sessions(settings.resolved_database_url())
     except SQLAlchemyError as exc:
         fail(f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    except SchemaNotReady as exc:
+        fail(str(exc))
 
 
 def run(coro: Coroutine[Any, Any, T], settings: Settings) -> T:

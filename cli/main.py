@@ -5,7 +5,21 @@ from __future__ import annotations
 import typer
 
 from cli import actions as actions_cmd
-from cli import assess, audit, campaign, cases, check, demo, outbox, report, smelters, suppliers, up, users
+from cli import (
+    assess,
+    audit,
+    campaign,
+    cases,
+    check,
+    db,
+    demo,
+    outbox,
+    report,
+    smelters,
+    suppliers,
+    up,
+    users,
+)
 from cli import console as console_cmd
 
 app = typer.Typer(
@@ -30,6 +44,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(actions_cmd.app, name="actions")
 smelters.app.command("outreach")(actions_cmd.outreach)
 app.add_typer(audit.app, name="audit")
+app.add_typer(db.app, name="db")
 
 
 @app.callback()

@@ -32,7 +32,7 @@ from console.gateway import Connect, Gateway
 from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired
 from console.state import TEMPLATES, ConsoleState, derived_key
-from models.case_indexes import ensure_case_indexes
+from models.case_indexes import gather_statistics
 from models.db import make_engine, prepare_schema, session_factory
 from models.settings import Settings, SettingsError
 
@@ -87,7 +87,7 @@ def create_app(
     if sessions is None:
         engine = make_engine(settings.resolved_database_url())
         prepare_schema(engine)
-        ensure_case_indexes(engine)
+        gather_statistics(engine)
         sessions = session_factory(engine)
     app = FastAPI(title="Responsible Minerals console", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.console = ConsoleState(

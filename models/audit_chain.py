@@ -129,7 +129,8 @@ _PG_TRIGGERS = [
 ]
 
 
-def _create_triggers(conn: Connection) -> None:
+def create_triggers(conn: Connection) -> None:
+    """Make the database refuse UPDATE and DELETE of written audit events (idempotent)."""
     if conn.dialect.name == "sqlite":
         for ddl in _SQLITE_TRIGGERS:
             conn.execute(text(ddl))
@@ -144,6 +145,17 @@ def _create_triggers(conn: Connection) -> None:
             conn.execute(text(_PG_FUNCTION))
             for ddl in _PG_TRIGGERS:
                 conn.execute(text(ddl))
+
+
+def drop_triggers(conn: Connection) -> None:
+    """Remove the append-only triggers (only a schema downgrade does this)."""
+    if conn.dialect.name == "sqlite":
+        for name in ("audit_events_no_update", "audit_events_no_delete"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    elif conn.dialect.name == "postgresql":
+        for name in ("audit_events_no_change", "audit_events_no_truncate"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON audit_events"))
+        conn.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only()"))
 
 
 def _chain_legacy_rows(conn: Connection) -> None:
@@ -170,4 +182,4 @@ def ensure_chain_schema(_metadata: object, conn: Connection, **_kw: Any) -> None
         return
     if "hash" not in {c["name"] for c in inspect(conn).get_columns("audit_events")}:
         _chain_legacy_rows(conn)
-    _create_triggers(conn)
+    create_triggers(conn)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, Index, func
+from sqlalchemy import Connection, Engine, Index, func
 from sqlalchemy.schema import CreateIndex
 
 from models.supplier import Supplier
@@ -26,13 +26,17 @@ CASE_LIST_INDEXES = [
 ]
 
 
-def ensure_case_indexes(engine: Engine) -> None:
-    """Create the indexes on a database whose tables predate them (create_all skips existing tables);
-    on SQLite also gather the planner statistics once (PostgreSQL's autovacuum does that by itself)."""
+def create_missing_indexes(conn: Connection) -> None:
+    """Create the indexes a release-0.1.0 database may lack (its console added them on first start)."""
+    for index in CASE_LIST_INDEXES:  # IF NOT EXISTS: reflection cannot see expression indexes
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
+def gather_statistics(engine: Engine) -> None:
+    """On SQLite, gather the planner statistics once (PostgreSQL's autovacuum does that by itself)."""
+    if engine.dialect.name != "sqlite":
+        return
     with engine.begin() as conn:
-        for index in CASE_LIST_INDEXES:  # IF NOT EXISTS: reflection cannot see expression indexes
-            conn.execute(CreateIndex(index, if_not_exists=True))
-        if engine.dialect.name == "sqlite":
-            # Without statistics SQLite may walk the wrong index (x4 on the owner filter at 100,000 cases).
-            analyzed = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
-            conn.exec_driver_sql("PRAGMA optimize" if analyzed else "ANALYZE")
+        # Without statistics SQLite may walk the wrong index (x4 on the owner filter at 100,000 cases).
+        analyzed = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+        conn.exec_driver_sql("PRAGMA optimize" if analyzed else "ANALYZE")

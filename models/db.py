@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.base import Base
+from models.schema import require_current, upgrade
 
 
 def make_engine(url: str) -> Engine:
@@ -30,15 +30,17 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
-    import models.tables  # noqa: F401  (registers every table on Base.metadata)
-
-    Base.metadata.create_all(engine)
+    """Bring the schema to this release's revision (Alembic migrations; adopts a 0.1.0 database)."""
+    upgrade(engine)
 
 
 def prepare_schema(engine: Engine) -> None:
-    """Make the database ready for the code at start-up (worker, console, CLI)."""
-    create_schema(engine)
+    """Make the database ready at start-up: SQLite migrates itself, a server database must be at the
+    newest revision already (`minerals db upgrade`, run once per release, not by every replica)."""
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+    else:
+        require_current(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
