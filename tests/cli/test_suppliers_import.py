@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from models.db import create_schema, make_engine
+from models.settings import load_settings
 from models.supplier import Supplier
 
 runner = CliRunner()
@@ -17,7 +18,7 @@ HEADER = "supplier_id,name,email,language,minerals\n"
 
 
 def suppliers_in(data_dir: Path) -> dict[str, Supplier]:
-    engine = make_engine(f"sqlite:///{data_dir / 'minerals.db'}")
+    engine = make_engine(load_settings(data_dir=str(data_dir)).resolved_database_url())
     create_schema(engine)
     with Session(engine) as session:
         return {s.supplier_id: s for s in session.scalars(select(Supplier))}

@@ -125,10 +125,11 @@ class Console:
 
 
 @pytest.fixture
-def console(tmp_path: Path, password_hash: str) -> Iterator[Console]:
+def console(tmp_path: Path, database_url: str, password_hash: str) -> Iterator[Console]:
     """A console on a fresh database with one account per role (no Temporal behind it)."""
     settings = Settings(
         data_dir=str(tmp_path),
+        database_url=database_url,
         upload_secret=SECRET,
         public_base_url="http://testserver",
         max_upload_bytes=200_000,

@@ -244,9 +244,9 @@ def build_world(session: Session, store: Path, tmp: Path) -> World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    """The generated campaign in a fresh SQLite database."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'minerals.db'}")
+def world(tmp_path: Path, database_url: str) -> Iterator[World]:
+    """The generated campaign in a fresh database."""
+    engine = make_engine(database_url)
     create_schema(engine)
     with session_factory(engine)() as session:
         yield build_world(session, tmp_path / "files", tmp_path)

@@ -120,9 +120,9 @@ def smtp() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> sessionmaker[Session]:
-    """A fresh SQLite database with every table."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'minerals.db'}")
+def sessions(database_url: str) -> sessionmaker[Session]:
+    """A fresh database (SQLite, or PostgreSQL under MINERALS_TEST_DATABASE_URL) with every table."""
+    engine = make_engine(database_url)
     create_schema(engine)
     return session_factory(engine)
 
