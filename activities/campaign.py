@@ -34,12 +34,14 @@ class CampaignActivities:
         reopen_window: str = "30d",
         concurrency: int = 50,
         search_attributes: bool = True,
+        email_queue: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._max_upload_bytes = max_upload_bytes
         self._reopen_window = reopen_window
         self._concurrency = concurrency
         self._search_attributes = search_attributes
+        self._email_queue = email_queue  # None: the surveys send email from their own queue
 
     @activity.defn(name=ActivityName.START_SURVEY_PAGE)
     async def start_survey_page(self, page: SurveyPage) -> PageResult:
@@ -104,6 +106,7 @@ class CampaignActivities:
                         cadence=cadence,
                         max_upload_bytes=self._max_upload_bytes,
                         indexed=self._search_attributes,
+                        email_queue=self._email_queue,
                     ),
                 )
                 for survey_id, workflow_id, due_at, supplier_id in session.execute(query)

@@ -41,6 +41,7 @@ class SurveyInput(Message):
     cadence: Cadence = Cadence()
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     indexed: bool = False  # keep the Stage/DueAt/ReminderCount/RiskLevel search attributes current
+    email_queue: str | None = None  # task queue of the email activities; None: the workflow's own
 
 
 class SubmitUpload(Message):
@@ -205,6 +206,7 @@ class ActionInput(Message):
     owner: str | None = None
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     indexed: bool = False  # keep the Stage (action-…)/DueAt search attributes current
+    email_queue: str | None = None  # task queue of the email activities; None: the workflow's own
 
 
 class FindingsRemaining(Message):

@@ -238,7 +238,7 @@ class CorrectiveActionWorkflow:
             action_id=self._inp.action_id,
             reason=reason,
         )
-        await self._call(ActivityName.SEND_EMAIL, email, EMAIL)
+        await self._call(ActivityName.SEND_EMAIL, email, EMAIL, queue=self._inp.email_queue)
 
     async def _record(
         self,
@@ -272,7 +272,14 @@ class CorrectiveActionWorkflow:
                 [sa.STAGE.value_set(f"action-{self._status.value}"), sa.DUE_AT.value_set(self._due)]
             )
 
-    async def _call(self, name: ActivityName, arg: Any, policy: ActivityPolicy) -> Any:
+    async def _call(
+        self, name: ActivityName, arg: Any, policy: ActivityPolicy, queue: str | None = None
+    ) -> Any:
+        """Run an activity; `queue` None means the workflow's own task queue."""
         return await workflow.execute_activity(
-            name.value, arg, start_to_close_timeout=policy.timeout, retry_policy=policy.retry
+            name.value,
+            arg,
+            task_queue=queue,
+            start_to_close_timeout=policy.timeout,
+            retry_policy=policy.retry,
         )

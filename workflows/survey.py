@@ -308,6 +308,7 @@ class SurveyWorkflow:
                     owner=plan.owner,
                     max_upload_bytes=self._inp.max_upload_bytes,
                     indexed=self._inp.indexed,
+                    email_queue=self._inp.email_queue,
                 )
                 self._actions[plan.action_id] = await workflow.start_child_workflow(
                     CorrectiveActionWorkflow.run,
@@ -374,7 +375,7 @@ class SurveyWorkflow:
             reminders=self._reminders,
             fixing=self._fixing,
         )
-        await self._call(ActivityName.SEND_EMAIL, email, EMAIL)
+        await self._call(ActivityName.SEND_EMAIL, email, EMAIL, queue=self._inp.email_queue)
         await self._record(stage, step)
 
     async def _record(
@@ -406,9 +407,16 @@ class SurveyWorkflow:
                 ]
             )
 
-    async def _call(self, name: ActivityName, arg: Any, policy: ActivityPolicy) -> Any:
+    async def _call(
+        self, name: ActivityName, arg: Any, policy: ActivityPolicy, queue: str | None = None
+    ) -> Any:
+        """Run an activity; `queue` None means the workflow's own task queue."""
         return await workflow.execute_activity(
-            name.value, arg, start_to_close_timeout=policy.timeout, retry_policy=policy.retry
+            name.value,
+            arg,
+            task_queue=queue,
+            start_to_close_timeout=policy.timeout,
+            retry_policy=policy.retry,
         )
 
 
