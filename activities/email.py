@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
+from activities import metrics
 from activities.compose import EmailRenderer, compose
 from activities.links import LinkSigner
 from models.audit import AuditEvent
@@ -73,8 +74,10 @@ class EmailActivities:
         except (aiosmtplib.SMTPException, OSError) as exc:
             # The activity retries with backoff; the worker carries on.
             await asyncio.to_thread(self._failed, message.id, f"{type(exc).__name__}: {exc}")
+            metrics.email_failed(message.kind)
             raise
         await asyncio.to_thread(self._sent, message.id)
+        metrics.email_sent(message.kind)
 
     def store(self, req: EmailRequest) -> EmailMessage:
         """The outbox row of a request, composed and inserted the first time only."""

@@ -14,6 +14,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import risk
+from activities import metrics
 from activities.compose import mail_language
 from models.audit import AuditEvent
 from models.base import utcnow
@@ -77,12 +78,16 @@ class IntakeActivities:
     @activity.defn(name=ActivityName.CHECK_UPLOAD)
     async def check_upload(self, ref: FileRef) -> CheckOutcome:
         """Check the file with `mrt` in the supplier's language and record its issues."""
-        return await asyncio.to_thread(self.check, ref)
+        outcome = await asyncio.to_thread(self.check, ref)
+        metrics.upload_checked(outcome.status.value)
+        return outcome
 
     @activity.defn(name=ActivityName.ASSESS_UPLOAD)
     async def assess_upload(self, ref: FileRef) -> AssessOutcome:
-        """Assess a complete declaration with `risk` and record its findings."""
-        return await asyncio.to_thread(self.assess, ref)
+        """Assess a complete declaration with `risk` and record its findings (counted by code)."""
+        outcome, codes = await asyncio.to_thread(self.assess_codes, ref)
+        metrics.findings(codes)
+        return outcome
 
     def path_of(self, stored: StoredFile) -> Path:
         """The file's place in the store; never outside it."""
@@ -158,6 +163,10 @@ class IntakeActivities:
 
     def assess(self, ref: FileRef) -> AssessOutcome:
         """Assess one complete stored file and replace its findings, with an audit event."""
+        return self.assess_codes(ref)[0]
+
+    def assess_codes(self, ref: FileRef) -> tuple[AssessOutcome, list[str]]:
+        """`assess`, plus the code of each finding recorded."""
         stored = self.verify(ref)
         result: FileResult = check_file(self.path_of(stored), "en", pool=self._pool)
         if result.declaration is None:
@@ -199,7 +208,8 @@ class IntakeActivities:
                     },
                 )
             )
-        return AssessOutcome(file_id=stored.id, risk=assessment.risk, finding_count=len(assessment.findings))
+        codes = [f.code for f in assessment.findings]
+        return AssessOutcome(file_id=stored.id, risk=assessment.risk, finding_count=len(codes)), codes
 
 
 def _case(session: Session, survey_id: int) -> tuple[Campaign, Supplier]:
