@@ -73,3 +73,15 @@ def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("MINERALS_DATABASE_URL", url)
     yield url
     _on_server(PG_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"minerals_e{os.getpid()}_{next(_made)}"
+    _on_server(PG_URL, f"CREATE DATABASE {name}")
+    yield _with_database(PG_URL, name)
+    _on_server(PG_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
