@@ -1,0 +1,87 @@
+"""Structured logs: JSON lines that parse, carry the Temporal context as fields, and never show a secret."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from temporalio import activity
+from temporalio.testing import ActivityEnvironment
+
+from models.settings import Settings, SettingsError
+from worker.logs import configure_logging
+
+SMTP_PASSWORD = "hunter2-relay-password"
+UPLOAD_SECRET = "upload-signing-key-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """Put the root logger and the Temporal loggers back as they were."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    activity.logger.activity_info_on_message = True
+
+
+def lines(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+async def test_json_lines_carry_activity_context_and_mask_secrets() -> None:
+    settings = Settings(
+        log_format="json", log_level="info", smtp_password=SMTP_PASSWORD, upload_secret=UPLOAD_SECRET
+    )
+    stream = io.StringIO()
+    configure_logging(settings, stream)
+
+    async def sending() -> None:
+        activity.logger.info("relay said no to %s", SMTP_PASSWORD, extra={"kind": "request"})
+
+    env = ActivityEnvironment()
+    env.info = dataclasses.replace(env.info, workflow_id="survey-c1-X1", activity_type="send_email")
+    await env.run(sending)
+    log = logging.getLogger("minerals.test")
+    log.info("settings", extra={"settings": settings.public()})
+    log.debug("not at info level")
+    try:
+        raise ValueError(f"cannot sign with {UPLOAD_SECRET}")
+    except ValueError:
+        log.exception("upload link failed")
+
+    sent, shown, failed = lines(stream)
+    assert {"ts", "level", "logger", "message"} <= sent.keys()
+    assert (sent["level"], sent["logger"], sent["kind"]) == ("INFO", "temporalio.activity", "request")
+    assert (sent["activity_type"], sent["workflow_id"]) == ("send_email", "survey-c1-X1")
+    assert sent["message"] == "relay said no to ***"  # the context is in fields, not appended
+    assert shown["settings"]["smtp_password"] == shown["settings"]["upload_secret"] == "***"  # type: ignore[index]
+    assert failed["level"] == "ERROR" and "ValueError: cannot sign with ***" in str(failed["exception"])
+    assert SMTP_PASSWORD not in stream.getvalue() and UPLOAD_SECRET not in stream.getvalue()
+
+
+def test_text_lines_follow_the_level_and_mask_secrets() -> None:
+    stream = io.StringIO()
+    configure_logging(Settings(log_format="text", log_level="warning", upload_secret=UPLOAD_SECRET), stream)
+    log = logging.getLogger("minerals.test")
+    log.info("quiet")
+    log.warning("key %s", UPLOAD_SECRET)
+    (line,) = stream.getvalue().splitlines()
+    assert line.endswith("WARNING minerals.test: key ***")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"log_format": "xml"}, "MINERALS_LOG_FORMAT must be text or json, got 'xml'"),
+        ({"log_level": "loud"}, "MINERALS_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got 'loud'"),
+    ],
+)
+def test_bad_log_settings_are_named(change: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        configure_logging(Settings(**change))  # type: ignore[arg-type]
