@@ -44,7 +44,10 @@ def build_activities(
             risk_config=Path(settings.data_dir) / "risk.json",
         ),
         CampaignActivities(
-            sessions, max_upload_bytes=settings.max_upload_bytes, search_attributes=search_attributes
+            sessions,
+            max_upload_bytes=settings.max_upload_bytes,
+            search_attributes=search_attributes,
+            email_queue=settings.resolved_email_task_queue(),
         ),
         CorrectiveActivities(sessions, Path(settings.data_dir) / "actions.json"),
     )

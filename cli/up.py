@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -11,10 +12,13 @@ from typing import Annotated
 import typer
 
 from cli.context import DataDir, fail, out, settings_for
-from models.settings import Settings
-from worker.client import connect
+from models.settings import Settings, SettingsError
 from worker.devserver import StackError
+from worker.logs import configure_logging
 from worker.stack import Stack, StackAddresses
+
+log = logging.getLogger("minerals.worker")
+QUEUES_HELP = "Which workers to run: all, workflows (workflows and non-email activities) or email."
 
 
 def print_addresses(addresses: StackAddresses) -> None:
@@ -34,8 +38,13 @@ async def until_stopped(main: Callable[[asyncio.Event], Awaitable[None]]) -> Non
     """Run `main(stop)` with Ctrl-C and SIGTERM setting `stop`."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stopping(sig: signal.Signals) -> None:
+        log.info("received %s, stopping", sig.name, extra={"signal": sig.name})
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stopping, sig)
     try:
         await main(stop)
     finally:
@@ -61,7 +70,14 @@ def up(
     ui: Annotated[bool, typer.Option("--ui/--no-ui", help="Serve the Temporal Web UI.")] = True,
 ) -> None:
     """Start the embedded stack: Temporal dev server, SMTP capture, worker; Ctrl-C stops it."""
+    from worker.main import scale
+
     settings = settings_for(data_dir)
+    _logging(settings)
+    try:
+        scale(settings)
+    except SettingsError as exc:
+        fail(str(exc), 2)
     stack = Stack(Path(settings.data_dir), ui=ui)
     try:
         asyncio.run(until_stopped(lambda stop: _serve(stack, stop)))
@@ -70,20 +86,27 @@ def up(
     out.print("Stopped.")
 
 
-async def _work(settings: Settings, stop: asyncio.Event) -> None:
-    from worker.main import build_worker  # the activities' imports are heavy: only when needed
-
-    client = await connect(settings)
-    worker = build_worker(client, settings)
-    async with worker:
-        out.print(f"Worker polling {settings.task_queue!r} on {settings.temporal_address}; Ctrl-C stops it.")
-        await stop.wait()
-
-
-def worker(data_dir: DataDir = None) -> None:
-    """Run a worker against the configured Temporal service (MINERALS_TEMPORAL_ADDRESS...)."""
-    settings = settings_for(data_dir)
+def _logging(settings: Settings) -> None:
     try:
-        asyncio.run(until_stopped(lambda stop: _work(settings, stop)))
-    except (ValueError, RuntimeError) as exc:  # SettingsError is a ValueError
+        configure_logging(settings)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
+def worker(
+    data_dir: DataDir = None,
+    queues: Annotated[str, typer.Option("--queues", help=QUEUES_HELP)] = "all",
+) -> None:
+    """Run workers against the configured Temporal service; SIGTERM lets running activities finish."""
+    from worker.client import metrics_address
+    from worker.main import check_queues, scale, serve  # the activities' imports are heavy
+
+    settings = settings_for(data_dir)
+    _logging(settings)
+    try:
+        chosen, _, _ = check_queues(queues), scale(settings), metrics_address(settings)
+        asyncio.run(until_stopped(lambda stop: serve(settings, chosen, stop)))
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    except (ValueError, RuntimeError) as exc:
         fail(f"worker stopped: {exc} (Temporal at {settings.temporal_address})")

@@ -1,12 +1,15 @@
-"""Temporal client setup: the pydantic data converter, TLS and API key from settings."""
+"""Temporal client setup: the pydantic data converter, TLS and API key, metrics runtime from settings."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
 from models.settings import Settings, SettingsError
@@ -34,8 +37,40 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: Settings, *, timeout: timedelta = timedelta(seconds=10)) -> Client:
-    """A client for the configured Temporal service and namespace."""
+def metrics_address(settings: Settings) -> str:
+    """`metrics_bind` as an IP:port the Prometheus exporter accepts (empty when metrics are off)."""
+    bind = settings.metrics_bind.strip()
+    if not bind:
+        return ""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"MINERALS_METRICS_BIND must be host:port, like 0.0.0.0:9464; got {bind!r}")
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            ip = ipaddress.ip_address(socket.gethostbyname(host))
+        except OSError:
+            raise SettingsError(f"MINERALS_METRICS_BIND: unknown host {host!r}") from None
+    return f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}"
+
+
+def metrics_runtime(settings: Settings) -> Runtime | None:
+    """A Temporal runtime serving Prometheus /metrics on `metrics_bind` (None when it is empty)."""
+    address = metrics_address(settings)
+    if not address:
+        return None
+    try:
+        return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address)))
+    except ValueError as exc:  # e.g. the port is taken
+        raise SettingsError(f"MINERALS_METRICS_BIND {address}: {exc}") from None
+
+
+async def connect(
+    settings: Settings, *, timeout: timedelta = timedelta(seconds=10), runtime: Runtime | None = None
+) -> Client:
+    """A client for the configured Temporal service and namespace (on `runtime`, else the default)."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
@@ -43,4 +78,5 @@ async def connect(settings: Settings, *, timeout: timedelta = timedelta(seconds=
         tls=tls_config(settings),
         data_converter=pydantic_data_converter,
         connect_timeout=timeout,
+        runtime=runtime,
     )

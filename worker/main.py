@@ -1,20 +1,31 @@
-"""The worker: every survey workflow and activity on the configured task queue."""
+"""The workers: workflows and most activities on the task queue, email alone on its own rate-limited queue."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
 from models.db import make_engine, prepare_schema, session_factory
-from models.settings import Settings, load_settings
-from worker.client import connect
+from models.enums import ActivityName
+from models.settings import Settings, SettingsError, parse_duration
+from worker.client import connect, metrics_address, metrics_runtime
 from workflows import WORKFLOWS
+
+log = logging.getLogger("minerals.worker")
+
+QUEUES = ("all", "workflows", "email")
+EMAIL_ACTIVITIES = frozenset({ActivityName.SEND_EMAIL.value})
 
 
 def database(settings: Settings) -> sessionmaker[Session]:
@@ -36,27 +47,150 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(
-    client: Client, settings: Settings, sessions: sessionmaker[Session] | None = None, **options: object
-) -> Worker:
-    """A worker for the survey and campaign workflows with activities wired to settings."""
-    return Worker(
-        client,
+@dataclass(frozen=True)
+class Scale:
+    """The worker settings, checked: queues, concurrency, email rate and shutdown grace."""
+
+    task_queue: str
+    email_queue: str
+    activities: int
+    workflow_tasks: int
+    email: int
+    email_per_second: float
+    graceful: timedelta
+
+
+def scale(settings: Settings) -> Scale:
+    """The checked worker settings, or a SettingsError naming the bad variable."""
+    try:
+        graceful = parse_duration(settings.graceful_shutdown)
+    except ValueError:
+        shown = settings.graceful_shutdown
+        message = f"MINERALS_GRACEFUL_SHUTDOWN must be a duration (30s, 2m), got {shown!r}"
+        raise SettingsError(message) from None
+    if not settings.email_per_second > 0:
+        raise SettingsError(f"MINERALS_EMAIL_PER_SECOND must be above 0, got {settings.email_per_second}")
+    for name in ("max_concurrent_activities", "max_concurrent_workflow_tasks", "max_concurrent_email"):
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"MINERALS_{name.upper()} must be at least 1, got {getattr(settings, name)}")
+    email_queue = settings.resolved_email_task_queue()
+    if email_queue == settings.task_queue:
+        raise SettingsError("MINERALS_EMAIL_TASK_QUEUE must differ from MINERALS_TASK_QUEUE")
+    return Scale(
         task_queue=settings.task_queue,
-        workflows=WORKFLOWS,
-        activities=build_activities(settings, sessions or database(settings)),
-        workflow_runner=workflow_runner(),
-        **options,  # type: ignore[arg-type]
+        email_queue=email_queue,
+        activities=settings.max_concurrent_activities,
+        workflow_tasks=settings.max_concurrent_workflow_tasks,
+        email=settings.max_concurrent_email,
+        email_per_second=settings.email_per_second,
+        graceful=graceful,
     )
 
 
-async def main() -> None:
-    """Run a worker from `MINERALS_*` settings until interrupted."""
-    logging.basicConfig(level=logging.INFO)
-    settings = load_settings()
-    client = await connect(settings)
-    await build_worker(client, settings).run()
+def check_queues(queues: str) -> str:
+    """`queues` if it is all, workflows or email (any case), else a SettingsError."""
+    chosen = queues.strip().lower()
+    if chosen not in QUEUES:
+        raise SettingsError(f"--queues must be one of {', '.join(QUEUES)}; got {queues!r}")
+    return chosen
 
 
-if __name__ == "__main__":
-    asyncio.run(main())
+def activity_name(fn: Callable[..., Any]) -> str:
+    """The registered name of an activity function or method."""
+    return activity._Definition.must_from_callable(fn).name or ""
+
+
+def is_email(fn: Callable[..., Any]) -> bool:
+    """Whether an activity sends email (and so belongs on the email queue)."""
+    return activity_name(fn) in EMAIL_ACTIVITIES
+
+
+def main_worker(
+    client: Client, settings: Settings, activities: Sequence[Callable[..., Any]], **options: Any
+) -> Worker:
+    """The workflows and every non-email activity on the task queue."""
+    plan = scale(settings)
+    return Worker(
+        client,
+        task_queue=plan.task_queue,
+        workflows=WORKFLOWS,
+        activities=[fn for fn in activities if not is_email(fn)],
+        workflow_runner=workflow_runner(),
+        max_concurrent_activities=plan.activities,
+        max_concurrent_workflow_tasks=plan.workflow_tasks,
+        graceful_shutdown_timeout=plan.graceful,
+        **options,
+    )
+
+
+def email_worker(
+    client: Client, settings: Settings, activities: Sequence[Callable[..., Any]], **options: Any
+) -> Worker:
+    """The email activities alone on the email queue, rate-limited by the server across all workers."""
+    plan = scale(settings)
+    return Worker(
+        client,
+        task_queue=plan.email_queue,
+        activities=[fn for fn in activities if is_email(fn)],
+        max_concurrent_activities=plan.email,
+        max_task_queue_activities_per_second=plan.email_per_second,
+        graceful_shutdown_timeout=plan.graceful,
+        **options,
+    )
+
+
+def build_workers(
+    client: Client,
+    settings: Settings,
+    sessions: sessionmaker[Session] | None = None,
+    *,
+    queues: str = "all",
+    **options: Any,
+) -> list[Worker]:
+    """The workers for `queues` (all, workflows or email), sharing one client and activity set."""
+    chosen = check_queues(queues)
+    scale(settings)
+    activities = build_activities(settings, sessions or database(settings))
+    workers = []
+    if chosen in ("all", "workflows"):
+        workers.append(main_worker(client, settings, activities, **options))
+    if chosen in ("all", "email"):
+        workers.append(email_worker(client, settings, activities, **options))
+    return workers
+
+
+async def run_workers(workers: Sequence[Worker], stop: asyncio.Event) -> None:
+    """Run the workers until `stop` is set or one fails, then shut all down (with the grace time)."""
+    tasks = [asyncio.create_task(w.run()) for w in workers]
+    stopping = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait({stopping, *tasks}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    reason = "stop requested" if stopping in done else "a worker stopped"
+    log.info("worker shutting down; running activities may finish", extra={"reason": reason})
+    await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    if failures:
+        raise RuntimeError(str(failures[0]) or type(failures[0]).__name__) from failures[0]
+    log.info("worker stopped")
+
+
+async def serve(settings: Settings, queues: str, stop: asyncio.Event) -> None:
+    """Connect (with metrics when `metrics_bind` is set) and run the chosen workers until `stop`."""
+    plan, chosen = scale(settings), check_queues(queues)
+    client = await connect(settings, runtime=metrics_runtime(settings))
+    workers = build_workers(client, settings, queues=chosen)
+    log.info(
+        "worker started",
+        extra={
+            "queues": chosen,
+            "task_queues": [w.task_queue for w in workers],
+            "temporal_address": settings.temporal_address,
+            "namespace": settings.temporal_namespace,
+            "email_per_second": plan.email_per_second,
+            "graceful_shutdown_s": plan.graceful.total_seconds(),
+            "metrics": metrics_address(settings) or None,
+        },
+    )
+    log.info("settings", extra={"settings": settings.public()})  # secrets masked
+    await run_workers(workers, stop)

@@ -18,7 +18,7 @@ from temporalio.worker import Worker
 from models.db import make_engine, prepare_schema, session_factory
 from models.search_attributes import SEARCH_ATTRIBUTES
 from models.settings import SETTINGS_FILE, Settings, load_settings, save_settings
-from worker.client import connect
+from worker.client import connect, metrics_runtime
 from worker.console_server import ConsoleServer, start_console
 from worker.devserver import DevServer, StackError, reuse_port
 from worker.mail_capture import MailCapture
@@ -71,7 +71,8 @@ class Stack:
         self.server: DevServer | None = None
         self.mail: MailCapture | None = None
         self.client: Client | None = None
-        self.worker: Worker | None = None
+        self.workers: list[Worker] = []
+        self._stop_workers = asyncio.Event()
         self._worker_task: asyncio.Task[None] | None = None
         self._lock: IO[str] | None = None
         self.settings = Settings(data_dir=str(self.data_dir))
@@ -140,12 +141,13 @@ class Stack:
         self.settings = replace(load_settings(data_dir=str(self.data_dir)), **values)
         engine = make_engine(self.settings.resolved_database_url())
         await asyncio.to_thread(prepare_schema, engine)
-        self.client = await connect(self.settings)
+        self.client = await connect(self.settings, runtime=metrics_runtime(self.settings))
         if self.run_worker:
-            from worker.main import build_worker
+            from worker.main import build_workers, run_workers
 
-            self.worker = build_worker(self.client, self.settings, session_factory(engine))
-            self._worker_task = asyncio.create_task(self.worker.run())
+            self.workers = build_workers(self.client, self.settings, session_factory(engine))
+            self._stop_workers = asyncio.Event()
+            self._worker_task = asyncio.create_task(run_workers(self.workers, self._stop_workers))
         if console_port:
             self.console_server = await start_console(self.settings, self.client, engine, console_port)
 
@@ -164,7 +166,7 @@ class Stack:
         )
 
     async def wait(self) -> None:
-        """Run until the worker stops (or forever without a worker); raises if the worker failed."""
+        """Run until the workers stop (or forever without workers); raises if a worker failed."""
         if self._worker_task is not None:
             await self._worker_task
         else:
@@ -175,14 +177,13 @@ class Stack:
         if self.console_server is not None:
             await self.console_server.stop()
             self.console_server = None
-        if self.worker is not None and self._worker_task is not None and not self._worker_task.done():
-            await self.worker.shutdown()
+        self._stop_workers.set()  # the workers shut down; running activities get the graceful time
         if self._worker_task is not None:
             try:
                 await self._worker_task
             except Exception:  # noqa: S110 (already reported by the worker's own logging)
                 pass
-        self.worker, self._worker_task = None, None
+        self.workers, self._worker_task = [], None
         if self.mail is not None:
             self.mail.stop()
             self.mail = None

@@ -1,0 +1,101 @@
+"""Two workers on one client: email waits for the email worker; the scale settings reach each worker."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from survey_kit import SmtpSink
+from temporalio.testing import WorkflowEnvironment
+from worker_kit import address, eventually, pending_activities, sent_kinds, start_survey, worker_settings
+
+from models.enums import ActivityName
+from models.settings import SettingsError
+from worker.main import activity_name, build_workers, check_queues, run_workers, scale
+
+SEND = ActivityName.SEND_EMAIL.value
+
+
+async def test_email_waits_on_its_own_queue_until_an_email_worker_runs(
+    temporal: WorkflowEnvironment,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    smtp: SmtpSink,
+) -> None:
+    settings = worker_settings(tmp_path, address(temporal), database_url, smtp.port)
+    workflows_only = build_workers(temporal.client, settings, sessions, queues="workflows")
+    email_only = build_workers(temporal.client, settings, sessions, queues="email")
+    assert [w.task_queue for w in workflows_only] == [settings.task_queue]
+    assert [w.task_queue for w in email_only] == [f"{settings.task_queue}-email"]
+    stop = asyncio.Event()
+    running = [asyncio.create_task(run_workers(workflows_only, stop))]
+    try:
+        survey = await start_survey(temporal, settings, sessions, "Q1")
+        pending = await eventually(lambda: pending_activities(temporal, survey), lambda p: bool(p))
+        # The request email is scheduled, but no worker of its queue polls: never tried, never sent.
+        assert pending == [(SEND, 1, False)]
+        assert smtp.messages == [] and await sent_kinds(sessions) == []
+        running.append(asyncio.create_task(run_workers(email_only, stop)))
+        assert await eventually(lambda: sent_kinds(sessions), bool) == ["request"]
+        assert smtp.kinds() == ["request"]
+        assert await eventually(lambda: pending_activities(temporal, survey), lambda p: p == []) == []
+    finally:
+        stop.set()
+        await asyncio.gather(*running)
+
+
+async def test_scale_settings_reach_each_worker(
+    temporal: WorkflowEnvironment, tmp_path: Path, database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    settings = worker_settings(
+        tmp_path,
+        address(temporal),
+        database_url,
+        1025,
+        email_task_queue="outbound-mail",
+        email_per_second=0.5,
+        max_concurrent_email=3,
+        max_concurrent_activities=7,
+        max_concurrent_workflow_tasks=9,
+        graceful_shutdown="45s",
+    )
+    main, email = (w.config() for w in build_workers(temporal.client, settings, sessions))
+    assert (main["task_queue"], email["task_queue"]) == (settings.task_queue, "outbound-mail")
+    assert email.get("max_task_queue_activities_per_second") == 0.5  # the server-side rate limit
+    assert main.get("max_task_queue_activities_per_second") is None
+    assert (main.get("max_concurrent_activities"), email.get("max_concurrent_activities")) == (7, 3)
+    assert main.get("max_concurrent_workflow_tasks") == 9
+    assert (
+        main.get("graceful_shutdown_timeout")
+        == email.get("graceful_shutdown_timeout")
+        == timedelta(seconds=45)
+    )
+    email_names = [activity_name(a) for a in email.get("activities", [])]
+    main_names = {activity_name(a) for a in main.get("activities", [])}
+    assert email_names == [SEND] and SEND not in main_names and ActivityName.CHECK_UPLOAD.value in main_names
+    assert not email.get("workflows") and main.get("workflows")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"email_per_second": 0.0}, "MINERALS_EMAIL_PER_SECOND must be above 0"),
+        ({"graceful_shutdown": "soon"}, "MINERALS_GRACEFUL_SHUTDOWN"),
+        ({"max_concurrent_email": 0}, "MINERALS_MAX_CONCURRENT_EMAIL must be at least 1"),
+        ({"email_task_queue": "tq-x"}, "must differ from MINERALS_TASK_QUEUE"),
+    ],
+)
+def test_bad_scale_settings_are_named(tmp_path: Path, change: dict[str, object], message: str) -> None:
+    settings = worker_settings(tmp_path, "127.0.0.1:7233", "", 1025, task_queue="tq-x", **change)
+    with pytest.raises(SettingsError, match=message):
+        scale(settings)
+
+
+def test_queue_names() -> None:
+    assert [check_queues(q) for q in ("all", "Workflows", " email ")] == ["all", "workflows", "email"]
+    with pytest.raises(SettingsError, match="--queues must be one of all, workflows, email"):
+        check_queues("mail")
