@@ -42,10 +42,12 @@ def console(
 
     from console.app import create_app
     from worker.client import connect
+    from worker.logs import configure_logging
     from worker.mail_capture import captured_mail
 
     settings = settings_for(data_dir)
     try:
+        configure_logging(settings)
         app = create_app(settings, connect=lambda: connect(settings), mail_reader=captured_mail)
     except SettingsError as exc:
         fail(str(exc), 2)
