@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    PrometheusConfig,
+    Runtime,
+    TelemetryConfig,
+)
 from temporalio.service import TLSConfig
 
 from models.settings import Settings, SettingsError
+
+CORE_LOGGER = logging.getLogger("temporalio.core")
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -56,15 +65,27 @@ def metrics_address(settings: Settings) -> str:
     return f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}"
 
 
-def metrics_runtime(settings: Settings) -> Runtime | None:
-    """A Temporal runtime serving Prometheus /metrics on `metrics_bind` (None when it is empty)."""
+def worker_runtime(settings: Settings, *, forward_logs: bool = True) -> Runtime | None:
+    """A Temporal runtime: Prometheus /metrics on `metrics_bind`, the SDK core's logs into Python logging.
+
+    None (the default runtime) when there are no metrics and no logs to forward.
+    """
     address = metrics_address(settings)
-    if not address:
+    if not address and not forward_logs:
         return None
+    logs = LoggingConfig.default
+    if forward_logs:  # so they come out in the configured format (JSON lines) like every other record
+        logs = LoggingConfig(filter=logs.filter, forwarding=LogForwardingConfig(logger=CORE_LOGGER))
+    metrics = PrometheusConfig(bind_address=address) if address else None
     try:
-        return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address)))
+        return Runtime(telemetry=TelemetryConfig(logging=logs, metrics=metrics))
     except ValueError as exc:  # e.g. the port is taken
         raise SettingsError(f"MINERALS_METRICS_BIND {address}: {exc}") from None
+
+
+def metrics_runtime(settings: Settings) -> Runtime | None:
+    """A runtime serving Prometheus /metrics on `metrics_bind` (None when it is empty)."""
+    return worker_runtime(settings, forward_logs=False)
 
 
 async def connect(

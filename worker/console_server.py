@@ -40,7 +40,10 @@ async def start_console(settings: Settings, client: Client, engine: Engine, port
 
     app = create_app(settings, sessions=session_factory(engine), client=client)
     server = _Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
+        # log_config=None: uvicorn's records go to the root logger, in the stack's configured format.
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", log_config=None, proxy_headers=False
+        )
     )
     task = asyncio.create_task(server.serve())
     while not server.started:

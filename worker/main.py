@@ -19,7 +19,7 @@ from activities import build_activities
 from models.db import make_engine, prepare_schema, session_factory
 from models.enums import ActivityName
 from models.settings import Settings, SettingsError, parse_duration
-from worker.client import connect, metrics_address, metrics_runtime
+from worker.client import connect, metrics_address, worker_runtime
 from workflows import WORKFLOWS
 
 log = logging.getLogger("minerals.worker")
@@ -178,7 +178,7 @@ async def run_workers(workers: Sequence[Worker], stop: asyncio.Event) -> None:
 async def serve(settings: Settings, queues: str, stop: asyncio.Event) -> None:
     """Connect (with metrics when `metrics_bind` is set) and run the chosen workers until `stop`."""
     plan, chosen = scale(settings), check_queues(queues)
-    client = await connect(settings, runtime=metrics_runtime(settings))
+    client = await connect(settings, runtime=worker_runtime(settings))
     workers = build_workers(client, settings, queues=chosen)
     log.info(
         "worker started",
