@@ -8,7 +8,7 @@ RETENTION=${NAMESPACE_RETENTION:-720h}
 HOST=${TEMPORAL_ADDRESS%%:*}
 PORT=${TEMPORAL_ADDRESS##*:}
 # Talk to the server's IPv4 address: the CLI may otherwise try an IPv6 address the server does not bind.
-IP=$(getent ahostsv4 "$HOST" | awk 'NR == 1 { print $1 }')
+IP=$(getent ahosts "$HOST" | awk '$2 == "STREAM" && $1 !~ /:/ { print $1; exit }')
 ADDRESS="${IP:-$HOST}:$PORT"
 
 tries=0
@@ -22,7 +22,13 @@ if ! temporal operator namespace describe --address "$ADDRESS" --namespace "$NAM
     temporal operator namespace create --address "$ADDRESS" --namespace "$NAMESPACE" --retention "$RETENTION"
 fi
 
-existing=$(temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE")
+# A namespace just created takes a few seconds to reach every server cache.
+tries=0
+until existing=$(temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE"); do
+    tries=$((tries + 1))
+    [ "$tries" -lt 30 ] || { echo "namespace $NAMESPACE is not usable" >&2; exit 1; }
+    sleep 2
+done
 for pair in "$@"; do
     name=${pair%%=*}
     type=${pair#*=}
