@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 from temporalio import activity, workflow
 
 from models.settings import SECRETS, Settings, SettingsError
@@ -98,7 +100,7 @@ class TextFormatter(logging.Formatter):
         return self.redactor.text(super().format(record))
 
 
-class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+class _Handler(logging.StreamHandler):
     """Marks the handler this module installed, so a second call replaces it."""
 
 
@@ -115,10 +117,32 @@ def check_logging(settings: Settings) -> tuple[str, int]:
     return fmt, logging.getLevelNamesMapping()[level]
 
 
+def secret_values(settings: Settings) -> list[str]:
+    """The values no log line may show: the secret settings and the database password."""
+    found = [str(getattr(settings, name)) for name in SECRETS]
+    if settings.database_url:
+        try:
+            found.append(make_url(settings.database_url).password or "")
+        except ArgumentError:
+            pass
+    return [value for value in found if value]
+
+
+def loggable(settings: Settings) -> dict[str, Any]:
+    """The settings as they may be logged: secrets masked, the database URL without its password."""
+    shown = settings.public()
+    if settings.database_url:
+        try:
+            shown["database_url"] = make_url(settings.database_url).render_as_string(hide_password=True)
+        except ArgumentError:
+            shown["database_url"] = MASK
+    return shown
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     """Send every log record to stderr (or `stream`) in the configured format and level."""
     fmt, level = check_logging(settings)
-    redactor = Redactor(str(getattr(settings, name)) for name in SECRETS)
+    redactor = Redactor(secret_values(settings))
     handler = _Handler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(redactor) if fmt == "json" else TextFormatter(redactor))
     root = logging.getLogger()

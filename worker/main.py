@@ -20,6 +20,7 @@ from models.db import make_engine, prepare_schema, session_factory
 from models.enums import ActivityName
 from models.settings import Settings, SettingsError, parse_duration
 from worker.client import connect, metrics_address, worker_runtime
+from worker.logs import loggable
 from workflows import WORKFLOWS
 
 log = logging.getLogger("minerals.worker")
@@ -192,5 +193,5 @@ async def serve(settings: Settings, queues: str, stop: asyncio.Event) -> None:
             "metrics": metrics_address(settings) or None,
         },
     )
-    log.info("settings", extra={"settings": settings.public()})  # secrets masked
+    log.info("settings", extra={"settings": loggable(settings)})
     await run_workers(workers, stop)

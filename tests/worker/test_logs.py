@@ -13,10 +13,11 @@ from temporalio import activity
 from temporalio.testing import ActivityEnvironment
 
 from models.settings import Settings, SettingsError
-from worker.logs import configure_logging
+from worker.logs import configure_logging, loggable
 
 SMTP_PASSWORD = "hunter2-relay-password"
 UPLOAD_SECRET = "upload-signing-key-0123456789"
+DB_PASSWORD = "pg-pass-4711"
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,11 @@ def lines(stream: io.StringIO) -> list[dict[str, object]]:
 
 async def test_json_lines_carry_activity_context_and_mask_secrets() -> None:
     settings = Settings(
-        log_format="json", log_level="info", smtp_password=SMTP_PASSWORD, upload_secret=UPLOAD_SECRET
+        log_format="json",
+        log_level="info",
+        smtp_password=SMTP_PASSWORD,
+        upload_secret=UPLOAD_SECRET,
+        database_url=f"postgresql+psycopg://minerals:{DB_PASSWORD}@db:5432/minerals",
     )
     stream = io.StringIO()
     configure_logging(settings, stream)
@@ -48,21 +53,24 @@ async def test_json_lines_carry_activity_context_and_mask_secrets() -> None:
     env.info = dataclasses.replace(env.info, workflow_id="survey-c1-X1", activity_type="send_email")
     await env.run(sending)
     log = logging.getLogger("minerals.test")
-    log.info("settings", extra={"settings": settings.public()})
+    log.info("settings", extra={"settings": loggable(settings)})
+    log.warning("cannot reach %s", settings.database_url)
     log.debug("not at info level")
     try:
         raise ValueError(f"cannot sign with {UPLOAD_SECRET}")
     except ValueError:
         log.exception("upload link failed")
 
-    sent, shown, failed = lines(stream)
+    sent, shown, unreachable, failed = lines(stream)
     assert {"ts", "level", "logger", "message"} <= sent.keys()
     assert (sent["level"], sent["logger"], sent["kind"]) == ("INFO", "temporalio.activity", "request")
     assert (sent["activity_type"], sent["workflow_id"]) == ("send_email", "survey-c1-X1")
     assert sent["message"] == "relay said no to ***"  # the context is in fields, not appended
     assert shown["settings"]["smtp_password"] == shown["settings"]["upload_secret"] == "***"  # type: ignore[index]
+    assert shown["settings"]["database_url"] == "postgresql+psycopg://minerals:***@db:5432/minerals"  # type: ignore[index]
+    assert unreachable["message"] == "cannot reach postgresql+psycopg://minerals:***@db:5432/minerals"
     assert failed["level"] == "ERROR" and "ValueError: cannot sign with ***" in str(failed["exception"])
-    assert SMTP_PASSWORD not in stream.getvalue() and UPLOAD_SECRET not in stream.getvalue()
+    assert all(secret not in stream.getvalue() for secret in (SMTP_PASSWORD, UPLOAD_SECRET, DB_PASSWORD))
 
 
 def test_text_lines_follow_the_level_and_mask_secrets() -> None:
