@@ -109,13 +109,17 @@ def is_email(fn: Callable[..., Any]) -> bool:
 def main_worker(
     client: Client, settings: Settings, activities: Sequence[Callable[..., Any]], **options: Any
 ) -> Worker:
-    """The workflows and every non-email activity on the task queue."""
+    """The workflows and their activities on the task queue.
+
+    New runs send email on the email queue; the email activity stays registered here only for runs
+    started before it existed (their input names no email queue), which would otherwise never send.
+    """
     plan = scale(settings)
     return Worker(
         client,
         task_queue=plan.task_queue,
         workflows=WORKFLOWS,
-        activities=[fn for fn in activities if not is_email(fn)],
+        activities=list(activities),
         workflow_runner=workflow_runner(),
         max_concurrent_activities=plan.activities,
         max_concurrent_workflow_tasks=plan.workflow_tasks,

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from survey_kit import SmtpSink
+from survey_kit import SmtpSink, add_supplier, make_campaign
 from temporalio.testing import WorkflowEnvironment
-from worker_kit import address, eventually, pending_activities, sent_kinds, start_survey, worker_settings
+from worker_kit import (
+    QUIET,
+    address,
+    eventually,
+    pending_activities,
+    sent_kinds,
+    start_survey,
+    worker_settings,
+)
 
 from models.enums import ActivityName
+from models.messages import SurveyInput
 from models.settings import SettingsError
+from models.survey import Survey
 from worker.main import activity_name, build_workers, check_queues, run_workers, scale
+from workflows import SurveyWorkflow
 
 SEND = ActivityName.SEND_EMAIL.value
 
@@ -76,8 +89,40 @@ async def test_scale_settings_reach_each_worker(
     )
     email_names = [activity_name(a) for a in email.get("activities", [])]
     main_names = {activity_name(a) for a in main.get("activities", [])}
-    assert email_names == [SEND] and SEND not in main_names and ActivityName.CHECK_UPLOAD.value in main_names
+    assert email_names == [SEND] and ActivityName.CHECK_UPLOAD.value in main_names
+    assert SEND in main_names  # for runs started before the email queue (see the next test)
     assert not email.get("workflows") and main.get("workflows")
+
+
+async def test_a_run_started_before_the_email_queue_still_sends_from_the_main_queue(
+    temporal: WorkflowEnvironment,
+    tmp_path: Path,
+    database_url: str,
+    sessions: sessionmaker[Session],
+    smtp: SmtpSink,
+) -> None:
+    settings = worker_settings(tmp_path, address(temporal), database_url, smtp.port)
+    add_supplier(sessions, "L1")
+    due = dt.datetime.now(dt.UTC) + dt.timedelta(days=60)
+    make_campaign(sessions, "c-L1", ["L1"], due, QUIET)
+    with sessions() as session:
+        survey = session.scalars(select(Survey)).one()
+    old = SurveyInput(  # as the previous release started it: no email queue in the input
+        survey_id=survey.id, campaign="c-L1", supplier_id="L1", due_at=due, cadence=QUIET
+    )
+    assert old.email_queue is None
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        run_workers(build_workers(temporal.client, settings, sessions, queues="workflows"), stop)
+    )
+    try:
+        await temporal.client.start_workflow(
+            SurveyWorkflow.run, old, id=survey.workflow_id, task_queue=settings.task_queue
+        )
+        assert await eventually(lambda: sent_kinds(sessions), bool) == ["request"]
+    finally:
+        stop.set()
+        await running
 
 
 @pytest.mark.parametrize(
