@@ -64,6 +64,7 @@ def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         yield ""
         return
     if not PG_URL:
+        monkeypatch.delenv("MINERALS_DATABASE_URL", raising=False)  # the data dir's SQLite file, not a shell's
         yield f"sqlite:///{request.getfixturevalue('tmp_path') / 'minerals.db'}"
         return
     template = request.getfixturevalue("_pg_template")

@@ -38,7 +38,6 @@ COMPANY: dict[str, Value] = {
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("MINERALS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("MINERALS_DATABASE_URL", raising=False)
     return CliRunner()
 
 

@@ -23,7 +23,6 @@ LIST = [
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("MINERALS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("MINERALS_DATABASE_URL", raising=False)
     return CliRunner()
 
 

@@ -16,7 +16,7 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def _own_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("MINERALS_DATABASE_URL", "MINERALS_FILE_STORE_DIR", "MINERALS_DATA_DIR"):
+    for name in ("MINERALS_FILE_STORE_DIR", "MINERALS_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
 
 
