@@ -30,11 +30,10 @@ RUN pip install . \
     && pip uninstall --yes responsible-minerals-workflows \
     && rm -rf build ./*.egg-info
 
-# The project itself, installed in place: the console and the email activities read templates/ next to
-# their packages (it is not package data), so the code stays in /app. Owned by root, read-only to the
-# service user; no test or dev extras.
+# The project itself: templates, migrations and static files are package data, so nothing runs from /app.
+# No test or dev extras.
 COPY . .
-RUN pip install --no-deps --editable . && rm -rf build
+RUN pip install --no-deps . && rm -rf build ./*.egg-info
 
 USER minerals
 EXPOSE 8000 9464

@@ -1,0 +1,1 @@
+"""Email and web page templates (Jinja2), shipped as package data."""
