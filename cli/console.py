@@ -47,8 +47,8 @@ def console(
 
     settings = settings_for(data_dir)
     try:
-        configure_logging(settings)
         app = create_app(settings, connect=lambda: connect(settings), mail_reader=captured_mail)
+        configure_logging(settings)
     except SettingsError as exc:
         fail(str(exc), 2)
     shown = f"[{host}]" if ":" in host else host

@@ -103,6 +103,11 @@ class TextFormatter(logging.Formatter):
 class _Handler(logging.StreamHandler):
     """Marks the handler this module installed, so a second call replaces it."""
 
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the record, unless its stream was closed (a finished in-process CLI run's stderr)."""
+        if not getattr(self.stream, "closed", False):
+            super().emit(record)
+
 
 def check_logging(settings: Settings) -> tuple[str, int]:
     """The log format and numeric level of the settings, or a SettingsError naming the variable."""

@@ -93,3 +93,11 @@ def test_text_lines_follow_the_level_and_mask_secrets() -> None:
 def test_bad_log_settings_are_named(change: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         configure_logging(Settings(**change))  # type: ignore[arg-type]
+
+
+def test_a_closed_stream_drops_records_quietly(capsys: pytest.CaptureFixture[str]) -> None:
+    stream = io.StringIO()
+    configure_logging(Settings(), stream)  # as a finished in-process CLI run leaves it
+    stream.close()
+    logging.getLogger("minerals.test").warning("after the command ended")
+    assert "Logging error" not in capsys.readouterr().err
