@@ -58,6 +58,7 @@ def console(
         host=host,
         port=port,
         log_level="warning",
+        log_config=None,  # uvicorn's loggers go through configure_logging's format (JSON in production)
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
     )

@@ -60,4 +60,3 @@ def current_command(data_dir: DataDir = None, as_json: Json = False) -> None:
         out.print(f"{_where(url)} {state}; this release needs {wanted}: run `minerals db upgrade`")
     if found != wanted:
         raise typer.Exit(1)
-

@@ -133,8 +133,9 @@ class Stack:
             smtp_user="",
             smtp_password="",
             upload_secret=stored.upload_secret or secrets.token_urlsafe(32),
-            **self.overrides,
+            email_per_second=1000.0,  # the capture server takes any rate; a relay's limit does not apply
         )
+        values.update(self.overrides)
         if console_port:
             values["public_base_url"] = f"http://127.0.0.1:{console_port}"
         save_settings(self.data_dir, **values)
