@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -17,7 +18,10 @@ OLD_TABLE = (
 )
 
 
-def test_old_events_are_chained_when_the_schema_is_next_created(tmp_path: Path) -> None:
+def test_old_events_are_chained_when_the_schema_is_next_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MINERALS_DATABASE_URL", raising=False)  # this old table is an SQLite file's
     engine = make_engine(f"sqlite:///{tmp_path / 'minerals.db'}")
     with engine.begin() as conn:
         conn.execute(text(OLD_TABLE))
