@@ -64,7 +64,8 @@ def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         yield ""
         return
     if not PG_URL:
-        monkeypatch.delenv("MINERALS_DATABASE_URL", raising=False)  # the data dir's SQLite file, not a shell's
+        # The data dir's SQLite file, not whatever database a shell names.
+        monkeypatch.delenv("MINERALS_DATABASE_URL", raising=False)
         yield f"sqlite:///{request.getfixturevalue('tmp_path') / 'minerals.db'}"
         return
     template = request.getfixturevalue("_pg_template")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -45,11 +46,12 @@ def load_release_0_1_0(url: str) -> None:
     engine = make_engine(url)
     ddl = (RELEASE_0_1_0 / f"{engine.dialect.name}.sql").read_text()
     raw = engine.raw_connection()
+    driver: Any = raw.driver_connection
     try:
         if engine.dialect.name == "sqlite":
-            raw.driver_connection.executescript(ddl)  # type: ignore[union-attr]
+            driver.executescript(ddl)
         else:
-            raw.driver_connection.execute(ddl)  # type: ignore[union-attr]  (psycopg: many statements)
+            driver.execute(ddl)  # psycopg runs many statements in one call when there are no parameters
         raw.commit()
     finally:
         raw.close()

@@ -6,7 +6,6 @@ import dataclasses
 import io
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 from temporalio import activity
@@ -18,17 +17,6 @@ from worker.logs import configure_logging, loggable
 SMTP_PASSWORD = "hunter2-relay-password"
 UPLOAD_SECRET = "upload-signing-key-0123456789"
 DB_PASSWORD = "pg-pass-4711"
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """Put the root logger and the Temporal loggers back as they were."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    activity.logger.activity_info_on_message = True
 
 
 def lines(stream: io.StringIO) -> list[dict[str, object]]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from survey_kit import SECRET, free_port
-from temporalio import activity
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 from worker_kit import address, eventually, start_survey, worker_settings
@@ -29,17 +26,6 @@ from models.outbox import EmailMessage
 
 MINERALS = [sys.executable, "-m", "cli.main"]
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """`minerals worker` configures the root logger: put it back afterwards."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    activity.logger.activity_info_on_message = True
 
 
 @pytest.mark.parametrize(
