@@ -61,6 +61,7 @@ class Settings:
     max_concurrent_activities: int = 50  # per worker process, activities other than email
     max_concurrent_workflow_tasks: int = 50
     max_concurrent_email: int = 4  # per worker process
+    max_cached_workflows: int = 1000  # runs kept in worker memory between tasks (an evicted one replays)
     graceful_shutdown: str = "30s"  # running activities may finish for this long after SIGTERM
     log_format: str = "text"  # text or json (one JSON object a line)
     log_level: str = "INFO"

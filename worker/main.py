@@ -70,6 +70,7 @@ class Scale:
     email_queue: str
     activities: int
     workflow_tasks: int
+    cached_workflows: int
     email: int
     email_per_second: float
     graceful: timedelta
@@ -85,7 +86,12 @@ def scale(settings: Settings) -> Scale:
         raise SettingsError(message) from None
     if not settings.email_per_second > 0:
         raise SettingsError(f"MINERALS_EMAIL_PER_SECOND must be above 0, got {settings.email_per_second}")
-    for name in ("max_concurrent_activities", "max_concurrent_workflow_tasks", "max_concurrent_email"):
+    for name in (
+        "max_concurrent_activities",
+        "max_concurrent_workflow_tasks",
+        "max_concurrent_email",
+        "max_cached_workflows",
+    ):
         if getattr(settings, name) < 1:
             raise SettingsError(f"MINERALS_{name.upper()} must be at least 1, got {getattr(settings, name)}")
     email_queue = settings.resolved_email_task_queue()
@@ -96,6 +102,7 @@ def scale(settings: Settings) -> Scale:
         email_queue=email_queue,
         activities=settings.max_concurrent_activities,
         workflow_tasks=settings.max_concurrent_workflow_tasks,
+        cached_workflows=settings.max_cached_workflows,
         email=settings.max_concurrent_email,
         email_per_second=settings.email_per_second,
         graceful=graceful,
@@ -137,6 +144,7 @@ def main_worker(
         workflow_runner=workflow_runner(),
         max_concurrent_activities=plan.activities,
         max_concurrent_workflow_tasks=plan.workflow_tasks,
+        max_cached_workflows=plan.cached_workflows,
         graceful_shutdown_timeout=plan.graceful,
         **options,
     )
