@@ -74,6 +74,7 @@ async def test_scale_settings_reach_each_worker(
         max_concurrent_email=3,
         max_concurrent_activities=7,
         max_concurrent_workflow_tasks=9,
+        max_cached_workflows=5000,
         graceful_shutdown="45s",
     )
     main, email = (w.config() for w in build_workers(temporal.client, settings, sessions))
@@ -82,6 +83,7 @@ async def test_scale_settings_reach_each_worker(
     assert main.get("max_task_queue_activities_per_second") is None
     assert (main.get("max_concurrent_activities"), email.get("max_concurrent_activities")) == (7, 3)
     assert main.get("max_concurrent_workflow_tasks") == 9
+    assert main.get("max_cached_workflows") == 5000
     assert (
         main.get("graceful_shutdown_timeout")
         == email.get("graceful_shutdown_timeout")
@@ -131,6 +133,7 @@ async def test_a_run_started_before_the_email_queue_still_sends_from_the_main_qu
         ({"email_per_second": 0.0}, "MINERALS_EMAIL_PER_SECOND must be above 0"),
         ({"graceful_shutdown": "soon"}, "MINERALS_GRACEFUL_SHUTDOWN"),
         ({"max_concurrent_email": 0}, "MINERALS_MAX_CONCURRENT_EMAIL must be at least 1"),
+        ({"max_cached_workflows": 0}, "MINERALS_MAX_CACHED_WORKFLOWS must be at least 1"),
         ({"email_task_queue": "tq-x"}, "must differ from MINERALS_TASK_QUEUE"),
     ],
 )
