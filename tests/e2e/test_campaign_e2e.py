@@ -143,7 +143,9 @@ def test_risky_supplier_goes_through_corrective_action_to_closure(stack: Stack, 
     assert json.loads(cli(stack, "cases", "list", "--open-actions", "--json"))[0]["id"] == case
 
     def kinds() -> list[str]:
-        return [e["kind"] for e in json.loads(cli(stack, "outbox", "--json")) if e["case"] == case]
+        """The kinds of this case's emails the relay has taken (an outbox row is written before sending)."""
+        outbox = json.loads(cli(stack, "outbox", "--json"))
+        return [e["kind"] for e in outbox if e["case"] == case and e["sent_at"]]
 
     def wait_for_kind(kind: str, count: int = 1) -> None:
         deadline = time.monotonic() + 30
