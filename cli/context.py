@@ -51,6 +51,11 @@ def settings_for(data_dir: str | None) -> Settings:
         fail(str(exc), 2)
 
 
+def database_error(exc: SQLAlchemyError) -> str:
+    """A database error in one line: its kind and the driver's first line (no SQL, no traceback)."""
+    return f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+
+
 @lru_cache(maxsize=4)
 def _sessions(url: str) -> sessionmaker[Session]:
     engine = make_engine(url)
@@ -63,7 +68,7 @@ def sessions(settings: Settings) -> sessionmaker[Session]:
     try:
         return _sessions(settings.resolved_database_url())
     except SQLAlchemyError as exc:
-        fail(f"cannot open the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+        fail(f"cannot open the database: {database_error(exc)}")
     except SchemaNotReady as exc:
         fail(str(exc))
 

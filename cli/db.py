@@ -6,9 +6,11 @@ import json
 from typing import Annotated
 
 import typer
+from alembic.util import CommandError
+from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from cli.context import DataDir, Json, fail, out, settings_for
+from cli.context import DataDir, Json, database_error, fail, out, settings_for
 from models.db import make_engine
 from models.schema import current, head, upgrade
 
@@ -16,7 +18,8 @@ app = typer.Typer(help="The database schema: its revision and migrations.", no_a
 
 
 def _where(url: str) -> str:
-    return make_engine(url).url.render_as_string(hide_password=True)
+    """The database URL with its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @app.command("upgrade")
@@ -30,11 +33,9 @@ def upgrade_command(
     try:
         before, after = upgrade(make_engine(url), revision)
     except SQLAlchemyError as exc:
-        fail(f"cannot migrate {_where(url)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
-    except Exception as exc:  # alembic names an unknown revision in a CommandError / ResolutionError
-        if exc.__class__.__module__.startswith("alembic"):
-            fail(f"cannot migrate {_where(url)}: {exc}", 2)
-        raise
+        fail(f"cannot migrate {_where(url)}: {database_error(exc)}")
+    except CommandError as exc:  # e.g. a revision this release does not know
+        fail(f"cannot migrate {_where(url)}: {exc}", 2)
     if before == after:
         out.print(f"{_where(url)} is already at revision {after}")
     else:
@@ -49,7 +50,7 @@ def current_command(data_dir: DataDir = None, as_json: Json = False) -> None:
     try:
         found = current(make_engine(url))
     except SQLAlchemyError as exc:
-        fail(f"cannot open {_where(url)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+        fail(f"cannot open {_where(url)}: {database_error(exc)}")
     wanted = head()
     if as_json:
         typer.echo(json.dumps({"current": found, "head": wanted}))
