@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -20,10 +21,13 @@ from console.security import Staff, check_csrf, require
 from console.state import state
 from models.enums import Stage
 from models.users import Role
+from reports.case_smelters import CaseSmelters, case_smelters
+from risk import load_risk_config
 
 router = APIRouter()
 Viewer = Annotated[Staff, Depends(require(Role.VIEWER))]
 Analyst = Annotated[Staff, Depends(require(Role.ANALYST))]
+SMELTERS_SHOWN = 100  # declared smelter rows on the case page until "show all"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -62,10 +66,29 @@ def _detail(request: Request, case_id: int) -> dict[str, object]:
     return detail
 
 
+def _smelters(request: Request, case_id: int, file_id: int | None) -> CaseSmelters | None:
+    """The declared smelters of the case's latest (or chosen) assessed upload; 404 for another file."""
+    settings = state(request).settings
+    config = load_risk_config(Path(settings.data_dir) / "risk.json")
+    with state(request).sessions() as session:
+        try:
+            return case_smelters(session, case_id, config, file_id, settings.resolved_file_store_dir())
+        except LookupError as exc:
+            raise HTTPException(404, str(exc)) from None
+
+
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, case_id: int, staff: Viewer, done: str = "") -> HTMLResponse:
+def case_page(
+    request: Request,
+    case_id: int,
+    staff: Viewer,
+    done: str = "",
+    file: Annotated[int | None, Query(ge=1)] = None,
+    smelters: str = "",
+) -> HTMLResponse:
     """Everything about one case, and the staff actions that apply to its stage."""
     detail = _detail(request, case_id)
+    declared = _smelters(request, case_id, file)
     actions = [a for a in ACTIONS.values() if a.applies(str(detail["stage"]))]
     notice = f"{ACTIONS[done].label}: sent to the survey workflow." if done in ACTIONS else ""
     if done.startswith("action-"):
@@ -78,6 +101,8 @@ def case_page(request: Request, case_id: int, staff: Viewer, done: str = "") -> 
         "error": "",
         "open_statuses": OPEN,
         "decisions": OFFERED,
+        "declared": declared,
+        "smelters_shown": None if smelters == "all" else SMELTERS_SHOWN,
     }
     return page(request, "case.html", context)
 
@@ -115,5 +140,14 @@ async def act(
     if not error:
         return RedirectResponse(f"/cases/{case_id}?done={name}", status_code=303)
     actions = [a for a in ACTIONS.values() if a.applies(str(detail["stage"]))]
-    context = {"staff": staff, "case": detail, "actions": actions, "notice": "", "error": error}
+    declared = await run_in_threadpool(_smelters, request, case_id, None)
+    context = {
+        "staff": staff,
+        "case": detail,
+        "actions": actions,
+        "notice": "",
+        "error": error,
+        "declared": declared,
+        "smelters_shown": SMELTERS_SHOWN,
+    }
     return page(request, "case.html", context, status_code=409 if "does not apply" in error else 400)
