@@ -38,6 +38,12 @@ STATUS_LABELS = {
     "not-enrolled": "Not enrolled",
     "outreach-required": "Outreach required",
 }
+SUMMARY = (
+    ("ok", "conformant"),
+    ("bad", "not conformant"),
+    ("warn", "to follow up (active in RMAP, to review, not identified or not listed)"),
+    ("", "with unknown status"),
+)
 _ROW = re.compile(r"^[A-Z]+(\d+)$")
 
 
@@ -88,6 +94,12 @@ class CaseSmelters:
         for line in self.lines:
             found[line.cue] += 1
         return found
+
+    def summary(self) -> str:
+        """The rows counted by cue in words, e.g. "7 row(s): 2 conformant, 1 not conformant"."""
+        counts = self.counts()
+        parts = [f"{counts[cue]} {words}" for cue, words in SUMMARY if counts[cue]]
+        return f"{len(self.lines)} row(s)" + (": " + ", ".join(parts) if parts else "")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO text)."""

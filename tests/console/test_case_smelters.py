@@ -30,6 +30,7 @@ FACILITIES = (
     ("CID800002", "Tin", "Delta Tin Smelter", "BOLIVIA", "non-conformant"),
     ("CID800003", "Tantalum", "Epsilon Tantalum Works", "CHINA", "active"),
     ("CID800004", "Tungsten", "Zeta Tungsten Works", "AUSTRIA", "conformant"),
+    ("CID800005", "Tin", "Kigali Tin Works", "RWANDA", "conformant"),
 )
 ROWS: list[dict[str, Value]] = [
     {"id_input": "CID800001"},  # row 5: by id, conformant
@@ -39,6 +40,7 @@ ROWS: list[dict[str, Value]] = [
     {"metal": "Tungsten", "lookup": NOT_IDENTIFIED},  # row 9: data gap
     {"metal": "Gold", "lookup": NOT_LISTED, "name": "Alpha Gold Refining", "country": "JAPAN"},  # 10: review
     {"metal": "Gold", "lookup": NOT_LISTED, "name": "Alpha Gold Refinery Japan", "country": "JAPAN"},  # 11
+    {"id_input": "CID800005"},  # row 12: conformant, in a covered country
 ]
 ROW = re.compile(r'<tr id="smelter-row-(\d+)"(.*?)</tr>', re.S)
 
@@ -135,9 +137,9 @@ def test_each_declared_smelter_shows_its_match_status_and_findings(console: Cons
     console.sign_in("viewer@company.test")  # read-only staff see it
     html = console.client.get(f"/cases/{case}").text
     rows = _rows(html)
-    assert sorted(rows) == list(range(5, 12))
-    conformant, bad, active, unlisted, gap, review, fuzzy = (rows[n] for n in range(5, 12))
-    assert 'data-cue="ok"' in conformant and 'data-method="id"' in conformant
+    assert sorted(rows) == list(range(5, 13))
+    conformant, bad, active, unlisted, gap, review, fuzzy, covered = (rows[n] for n in range(5, 13))
+    assert 'data-cue="ok"' in conformant and 'data-method="id"' in conformant and 'class=""' in conformant
     assert 'href="/registry/CID800001"' in conformant and "Alpha Gold Refinery" in conformant
     assert ">Conformant<" in conformant and "smelter-" not in conformant
     assert 'data-cue="bad"' in bad and 'class="error"' in bad and ">Non-Conformant<" in bad
@@ -149,9 +151,11 @@ def test_each_declared_smelter_shows_its_match_status_and_findings(console: Cons
     assert 'data-method="review"' in review and "needs review" in review and "score 84" in review
     assert "CID800001" in review and "smelter-needs-review" in review and ">Conformant<" not in review
     assert 'data-method="name"' in fuzzy and "score 95" in fuzzy and ">Conformant<" in fuzzy
+    assert ">Conformant<" in covered and 'class="warning"' in covered  # flagged by its finding
+    assert "sourcing-covered-countries" in covered
     assert f"RMAP status on {dt.date.today()}" in html
     assert f"RMI status list of {STATUS_DAY}" in html
-    assert "7 row(s): 2 conformant, 1 not conformant, 4 to follow up" in html
+    assert "8 row(s): 3 conformant, 1 not conformant, 4 to follow up" in html
 
 
 def test_supplier_text_is_escaped(console: Console) -> None:
@@ -172,6 +176,9 @@ def test_without_a_registry_rows_match_the_files_own_lookup_and_status_is_unknow
     html = console.client.get(f"/cases/{case}").text
     rows = _rows(html)
     assert "matched against the file's own look-up" in html
+    assert (
+        "3 row(s): 2 to follow up (active in RMAP, to review, not identified or not listed), 1 with" in html
+    )
     assert 'data-method="id"' in rows[5] and "CID800004" in rows[5] and "Unknown (no status list)" in rows[5]
     assert 'href="/registry/' not in rows[5]  # no registry page for a facility only the file lists
     assert 'data-method="not-listed"' in rows[6] and 'data-method="not-identified"' in rows[7]
