@@ -11,14 +11,15 @@ from rich.table import Table
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from activities.filestore import TooLarge, store_upload
+from activities.evidence import EvidenceRefused, store_evidence
+from activities.filestore import TooLarge
 from cli.action_view import action_row, outreach_list
 from cli.context import By, DataDir, Json, acting, fail, out, run, sessions, settings_for
 from cli.enrol import parse_due
 from models.audit import AuditEvent
 from models.corrective import CorrectiveAction, SmelterOutreach
 from models.enums import Decision
-from models.messages import ActionDecision, ActionState, SubmitEvidence
+from models.messages import ActionDecision, ActionState
 from models.settings import Settings
 from worker.client import connect
 from workflows import CorrectiveActionWorkflow
@@ -160,25 +161,25 @@ def evidence(
     as_json: Json = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Attach a document the supplier sent (not a template) as evidence for staff review."""
+    """Attach a document the supplier sent (PDF, PNG, JPEG, DOCX, XLSX) as evidence for staff review."""
     settings = settings_for(data_dir)
     row = _action(settings, action)
+    if row["status"] not in ("open", "rejected"):  # before storing anything
+        fail(f"action {action} is {row['status']}; it takes no more decisions or evidence")
     try:
         with file.open("rb") as source:
-            upload = store_upload(
+            arg = store_evidence(
                 sessions(settings),
                 settings.resolved_file_store_dir(),
                 row["case"],
                 source,
                 file.name,
-                uploaded_by=acting(by),
+                submitted_by=acting(by),
+                note=note_,
                 max_bytes=settings.max_upload_bytes,
             )
-    except TooLarge as exc:
+    except (TooLarge, EvidenceRefused) as exc:
         fail(str(exc))
-    arg = SubmitEvidence(
-        file_id=upload.file_id, sha256=upload.sha256, size=upload.size, submitted_by=acting(by), note=note_
-    )
     _apply(settings, action, CorrectiveActionWorkflow.submit_evidence, arg, as_json, "evidence attached")
 
 
