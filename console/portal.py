@@ -1,4 +1,5 @@
-"""The supplier portal: a signed, expiring link opens one case; upload, see what to fix, upload again."""
+"""The supplier portal: a signed, expiring link opens one case; upload, see what to fix, upload again;
+send documents for the case's open corrective actions."""
 
 from __future__ import annotations
 
@@ -10,23 +11,26 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
-from starlette.datastructures import UploadFile
+from sqlalchemy import select
+from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message, Receive
 
 from activities.compose import mail_language
+from activities.evidence import ACCEPT, EvidenceRefused, store_evidence
 from activities.filestore import TooLarge, store_upload
 from activities.links import LinkError
 from console.gateway import Refused, WorkflowUnavailable
+from console.portal_actions import SUPPLIER, case_actions
 from console.portal_text import words
 from console.render import page
 from console.state import ConsoleState, state
 from models.campaign import Campaign
-from models.corrective import CorrectiveAction
-from models.enums import ActionStatus, Stage
+from models.enums import Stage
 from models.files import StoredFile
+from models.messages import SubmitEvidence
 from models.supplier import Supplier
 from models.survey import Survey
+from workflows import CorrectiveActionWorkflow
 
 router = APIRouter()
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the CSRF field around the file
@@ -70,15 +74,7 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
         survey, campaign, supplier = found
         # The file the workflow took last (a file it refused never replaces the shown result).
         latest = session.get(StoredFile, survey.last_file_id) if survey.last_file_id else None
-        # A finished case still takes a new template while corrective actions wait for one.
-        open_actions = session.scalar(
-            select(func.count())
-            .select_from(CorrectiveAction)
-            .where(
-                CorrectiveAction.survey_id == survey_id,
-                CorrectiveAction.status.in_([ActionStatus.OPEN, ActionStatus.REJECTED]),
-            )
-        )
+        actions = case_actions(session, survey_id)
     return {
         "survey": survey,
         "workflow_id": survey.workflow_id,
@@ -87,9 +83,11 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
         "supplier": supplier.name,
         "language": supplier.language,
         "due": survey.due_at.strftime("%Y-%m-%d"),
-        "final": Stage(survey.stage).final and not open_actions,
+        # A finished case still takes a new template while corrective actions wait for one.
+        "final": Stage(survey.stage).final and not any(a["open"] for a in actions),
         "stage": survey.stage,
         "latest": latest,
+        "actions": actions,
     }
 
 
@@ -110,7 +108,12 @@ def _open(request: Request, token: str) -> tuple[int, dict[str, Any]] | HTMLResp
 
 
 def _portal(
-    request: Request, token: str, case: dict[str, Any], error: str = "", status: int = 200
+    request: Request,
+    token: str,
+    case: dict[str, Any],
+    error: str = "",
+    status: int = 200,
+    **extra: Any,
 ) -> HTMLResponse:
     console = state(request)
     text = words(case["language"])
@@ -121,17 +124,53 @@ def _portal(
         "portal_csrf": portal_csrf(console, token),
         "error": error,
         "lang": mail_language(case["language"]),
+        "evidence_accept": ACCEPT,
+        "sent": 0,
+        "draft": {},
+        **extra,
     }
     return page(request, "portal.html", context, status_code=status)
 
 
+def _expired(request: Request) -> HTMLResponse:
+    """The page for a form whose CSRF field is missing or not this link's."""
+    return _invalid(request, "this form has expired; open the link from your email again")
+
+
+def _too_large(request: Request, token: str, case: dict[str, Any]) -> HTMLResponse:
+    """The portal with the size limit in the supplier's language."""
+    limit = state(request).settings.max_upload_bytes
+    message = words(case["language"])["too_large"].format(limit=round(limit / 1024 / 1024, 1))
+    return _portal(request, token, case, message, 413)
+
+
+def _declared_too_large(request: Request) -> bool:
+    """True when the request says up front that its body is over the limit."""
+    declared = request.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) > state(request).settings.max_upload_bytes + FORM_OVERHEAD
+
+
+def _guarded(request: Request) -> Request:
+    """The request whose body stops being read past the upload limit."""
+    limit = state(request).settings.max_upload_bytes + FORM_OVERHEAD
+    return Request(request.scope, limited(request.receive, limit))
+
+
+def _csrf_ok(form: FormData, console: ConsoleState, token: str) -> bool:
+    """True when the form carries this link's CSRF field."""
+    sent = form.get("csrf")
+    return isinstance(sent, str) and hmac.compare_digest(sent, portal_csrf(console, token))
+
+
 @router.get("/upload/{token}", response_class=HTMLResponse)
-def portal(request: Request, token: str) -> HTMLResponse:
-    """The case's upload page with the latest file's check result."""
+def portal(request: Request, token: str, sent: str = "") -> HTMLResponse:
+    """The case's upload page with the latest file's check result and its open corrective actions."""
     opened = _open(request, token)
     if isinstance(opened, HTMLResponse):
         return opened
-    return _portal(request, token, opened[1])
+    case = opened[1]
+    known = [a["n"] for a in case["actions"] if str(a["n"]) == sent]
+    return _portal(request, token, case, sent=known[0] if known else 0)
 
 
 @router.post("/upload/{token}")
@@ -145,17 +184,12 @@ async def upload(request: Request, token: str) -> Response:
     text = words(case["language"])
     if case["final"]:  # the workflow would refuse it: do not even store it
         return _portal(request, token, case, text["finished"].format(stage=case["stage"]), 409)
-    limit = console.settings.max_upload_bytes
-    too_large = text["too_large"].format(limit=round(limit / 1024 / 1024, 1))
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
-        return _portal(request, token, case, too_large, 413)
-    guarded = Request(request.scope, limited(request.receive, limit + FORM_OVERHEAD))
+    if _declared_too_large(request):
+        return _too_large(request, token, case)
     try:
-        async with guarded.form(max_files=1, max_fields=4) as form:
-            sent = form.get("csrf")
-            if not isinstance(sent, str) or not hmac.compare_digest(sent, portal_csrf(console, token)):
-                return _invalid(request, "this form has expired; open the link from your email again")
+        async with _guarded(request).form(max_files=1, max_fields=4) as form:
+            if not _csrf_ok(form, console, token):
+                return _expired(request)
             file = form.get("file")
             if not isinstance(file, UploadFile) or not file.filename:
                 return _portal(request, token, case, text["no_file"], 400)
@@ -166,10 +200,10 @@ async def upload(request: Request, token: str) -> Response:
                 survey_id,
                 file.file,
                 file.filename,
-                max_bytes=limit,
+                max_bytes=console.settings.max_upload_bytes,
             )
     except (BodyTooLarge, TooLarge):
-        return _portal(request, token, case, too_large, 413)
+        return _too_large(request, token, case)
     try:
         await console.gateway.submit_upload(case["workflow_id"], stored)
     except Refused as exc:
@@ -178,3 +212,75 @@ async def upload(request: Request, token: str) -> Response:
     except WorkflowUnavailable:
         return _portal(request, token, case, text["unavailable"], 503)
     return RedirectResponse(f"/upload/{token}", status_code=303)
+
+
+def _chosen(case: dict[str, Any], field: object) -> dict[str, Any] | None:
+    """The action a form names, only when it is one of this case's (a token never reaches another)."""
+    wanted = int(field) if isinstance(field, str) and field.isdigit() else None
+    return next((a for a in case["actions"] if a["id"] == wanted), None)
+
+
+@router.post("/upload/{token}/evidence")
+async def evidence(request: Request, token: str) -> Response:
+    """Store a document for one of the case's open actions and offer it to that action's workflow."""
+    opened = await run_in_threadpool(_open, request, token)
+    if isinstance(opened, HTMLResponse):
+        return opened
+    survey_id, case = opened
+    console = state(request)
+    text = words(case["language"])
+    if _declared_too_large(request):
+        return _too_large(request, token, case)
+    try:
+        async with _guarded(request).form(max_files=1, max_fields=6) as form:
+            if not _csrf_ok(form, console, token):
+                return _expired(request)
+            action = _chosen(case, form.get("action"))
+            if action is None:
+                return _portal(request, token, case, text["no_action"], 404)
+            if not action["open"]:
+                closed = text["action_closed"].format(n=action["n"], status=action["status"])
+                return _portal(request, token, case, closed, 409)
+            note = form.get("note")
+            draft = {"action": action["id"], "note": note if isinstance(note, str) else ""}
+            file = form.get("file")
+            if not isinstance(file, UploadFile) or not file.filename:
+                return _portal(request, token, case, text["no_file"], 400, draft=draft)
+            offer = await run_in_threadpool(
+                store_evidence,
+                console.sessions,
+                console.settings.resolved_file_store_dir(),
+                survey_id,
+                file.file,
+                file.filename,
+                submitted_by=SUPPLIER,
+                note=draft["note"],
+                max_bytes=console.settings.max_upload_bytes,
+            )
+    except (BodyTooLarge, TooLarge):
+        return _too_large(request, token, case)
+    except EvidenceRefused:
+        return _portal(request, token, case, text["wrong_type"], 415, draft=draft)
+    return await _offer(request, token, case, action, offer, draft)
+
+
+async def _offer(
+    request: Request,
+    token: str,
+    case: dict[str, Any],
+    action: dict[str, Any],
+    offer: SubmitEvidence,
+    draft: dict[str, Any],
+) -> Response:
+    """Send the stored document to the action's workflow; a refusal or an outage is said in plain words."""
+    console = state(request)
+    text = words(case["language"])
+    try:
+        await console.gateway.update(action["workflow_id"], CorrectiveActionWorkflow.submit_evidence, offer)
+    except Refused as exc:
+        fresh = await run_in_threadpool(_case, console, case["survey"].id)
+        message = text["evidence_refused"].format(n=action["n"], reason=exc)
+        return _portal(request, token, fresh or case, message, 409)
+    except WorkflowUnavailable:
+        return _portal(request, token, case, text["evidence_unavailable"], 503, draft=draft)
+    return RedirectResponse(f"/upload/{token}?sent={action['n']}#action-{action['n']}", status_code=303)
