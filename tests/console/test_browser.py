@@ -274,9 +274,19 @@ async def test_a_risky_answer_opens_a_corrective_action_that_staff_accept(live: 
     case = live.case_of(supplier.supplier_id)
     assert case.stage == Stage.RISK_FOUND
     await _until(lambda: live.open_actions(case.id) > 0, "a corrective action")
+    await p.reload()  # the portal lists the open action with a form for a document
+    letter: FilePayload = {"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 letter"}
+    evidence = p.locator("article.action").first.locator("form")
+    await evidence.locator("input[type=file]").set_input_files(letter)
+    await evidence.locator("textarea[name=note]").fill("Our smelter list without the smelter")
+    await evidence.locator("button").click()
+    await expect(p.locator(".notice")).to_contain_text("was received")
+    await expect(p.locator("article.action").first).to_contain_text("awaiting review")
+    await _shot(p, "portal-evidence.png")
     await _sign_in(live, p, f"/cases/{case.id}")
     action = p.locator("article.corrective").first
     await expect(action).to_contain_text("open")
+    await expect(action).to_contain_text("Our smelter list without the smelter")
     form = action.locator("form", has=p.locator("button", has_text="Accept"))
     await form.locator("input[name=reason]").fill("Supplier removed the smelter from its supply chain")
     await form.locator("button").click()
