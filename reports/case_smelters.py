@@ -2,8 +2,8 @@
 
 Matches are not stored, so they are computed again with `risk.assess` from the stored declaration and
 the registry as of the assessment date (the same code path the assess activity runs); the finding codes
-are the stored ones. A registry-less assessment is redone against the facilities the rows themselves
-name from the file's look-up.
+are the stored ones. The file's Smelter Look-up is not stored either: the facilities the rows name by id
+stand in for it, and the file is read back from the store only when a row may match another of them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from models.files import StoredFile
 from models.survey import Finding
 from mrt.layouts.registry import layout_for
 from mrt.model import NOT_IDENTIFIED, NOT_LISTED, Declaration, Family, LookupEntry, Unreadable
+from mrt.reader import read
 from reports.declared import Declared, load_declared
 from risk.normalize import exact_key
 from risk.registry import CID, SPECIAL
@@ -75,6 +76,10 @@ class SmelterLine:
     cue: str  # ok | warn | bad | "" (unknown)
     codes: tuple[str, ...] = ()
     note: str | None = None
+    match: str = "none"  # as `risk.assess` reports it: id | alias | name | none
+    score: float = 0.0
+    review: bool = False
+    rmap_status: str | None = None  # the status code of an accepted match
 
 
 @dataclass
@@ -157,27 +162,55 @@ def case_smelters(
     declared = load_declared(session, [chosen.file_id], file_store).get(chosen.file_id)
     if declared is None:
         return CaseSmelters(chosen, uploads, day, None, readable=False)
-    registry, linked = _registry(session, declared, chosen.registry_source, day)
+    stored = None if chosen.registry_source == "lookup" else risk.load_registry(session, day)
+    registry, linked = _registry(stored, _lookup_entries(declared), day)
     assessment = risk.assess(_declaration(declared), registry, as_of=day, config=config)
+    if _unresolved(assessment, declared):  # it may name a facility only the file's look-up lists
+        entries = _file_lookup(session, chosen.file_id, file_store)
+        if entries is not None:
+            registry, linked = _registry(stored, entries, day)
+            assessment = risk.assess(_declaration(declared), registry, as_of=day, config=config)
     codes = _codes_by_row(session, chosen.file_id, assessment.smelters)
     lines = [
-        _line(result, stored, registry, config, day, linked, codes.get(result.row, ()))
-        for result, stored in zip(assessment.smelters, declared.smelters, strict=True)
+        _line(result, row, registry, config, day, linked, codes.get(result.row, ()))
+        for result, row in zip(assessment.smelters, declared.smelters, strict=True)
     ]
     return CaseSmelters(chosen, uploads, day, assessment.statuses_as_of, True, lines)
 
 
 def _registry(
-    session: Session, declared: Declared, source: str, day: dt.date
+    stored: risk.Registry | None, entries: list[LookupEntry], day: dt.date
 ) -> tuple[risk.Registry, set[str]]:
-    """The registry the assessment used, as the assess activity builds it, and the ids with a page."""
-    entries = _lookup_entries(declared)
-    if source == "lookup":
-        return risk.Registry.from_lookup(entries, day), set()
-    stored = risk.load_registry(session, day)
-    if not stored.facilities:
-        return risk.Registry.from_lookup(entries, day), set()
-    return stored.with_lookup(entries), set(stored.facilities)
+    """The registry as the assess activity builds it (the imported one plus the file's look-up, or the
+    look-up alone when none was imported), and the ids that have a registry page."""
+    if stored is not None and stored.facilities:
+        return stored.with_lookup(entries), set(stored.facilities)
+    return risk.Registry.from_lookup(entries, day), set()
+
+
+def _unresolved(assessment: risk.Assessment, declared: Declared) -> bool:
+    """True when a row that names a smelter matched nothing or only for review.
+
+    The look-up is not stored, so the first pass knows only the look-up facilities the rows name by id;
+    such a row may have matched a facility of the file's full look-up (read back only then)."""
+    return any(
+        (r.match == "none" or r.review) and exact_key(row.get("lookup") or "") != exact_key(NOT_IDENTIFIED)
+        for r, row in zip(assessment.smelters, declared.smelters, strict=True)
+    )
+
+
+def _file_lookup(session: Session, file_id: int, file_store: Path | None) -> list[LookupEntry] | None:
+    """The stored file's own Smelter Look-up, read in the isolated reader; None when it cannot be read."""
+    stored = session.get(StoredFile, file_id)
+    if stored is None or file_store is None:
+        return None
+    path = (file_store / stored.path).resolve()
+    if not path.is_relative_to(file_store.resolve()):
+        return None
+    try:
+        return read(path).lookup
+    except (Unreadable, OSError):
+        return None
 
 
 def _lookup_entries(declared: Declared) -> list[LookupEntry]:
@@ -254,6 +287,10 @@ def _line(
         cue=cue,
         codes=codes,
         note=result.note,
+        match=result.match,
+        score=result.score,
+        review=result.review,
+        rmap_status=result.rmap_status,
     )
 
 

@@ -9,17 +9,22 @@ import datetime as dt
 import hashlib
 import io
 import re
+from pathlib import Path
 
+import pytest
 from console_kit import Console
 
+import risk
 from activities.intake import IntakeActivities
 from models.files import StoredFile
 from models.messages import FileRef
 from models.registry import RegistryFacility, RegistryImport, RegistryStatus
 from models.survey import Survey
 from mrt.layouts import cmrt6
-from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry
+from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry, Unreadable
+from mrt.reader import read_file
 from mrt.writer import Filling, Value, write_template
+from reports.case_smelters import case_smelters
 
 HOSTILE = "<script>alert(1)</script> Kivu Metals"
 STATUS_DAY = dt.date.today() - dt.timedelta(days=30)  # the assessment reads the registry as of today
@@ -92,8 +97,12 @@ def _filling(rows: list[dict[str, Value]]) -> Filling:
 
 def _assessed_upload(console: Console, case_id: int, rows: list[dict[str, Value]], name: str) -> int:
     """Store a generated upload on the case and assess it with the intake activity; returns its file id."""
+    return _assess(console, case_id, _workbook(rows), name)
+
+
+def _assess(console: Console, case_id: int, data: bytes, name: str) -> int:
+    """Store an upload on the case and assess it with the intake activity; returns its file id."""
     store = console.settings.resolved_file_store_dir()
-    data = _workbook(rows)
     sha = hashlib.sha256(data).hexdigest()
     (store / sha[:2]).mkdir(parents=True, exist_ok=True)
     (store / sha[:2] / sha).write_bytes(data)
@@ -211,3 +220,42 @@ def test_a_case_without_an_assessed_upload_says_so(console: Console) -> None:
     html = console.client.get(f"/cases/{case}").text
     assert 'id="no-assessed-upload"' in html and "No assessed upload yet" in html
     assert 'id="smelters"' not in html
+
+
+def _same_as_assessed(console: Console, realworld: Path, prefix: str) -> int:
+    """Assess every real filled template that lists smelters; each row shown must be what `risk.assess`
+    gives on the file itself with the registry the activity used. Returns the rows compared."""
+    compared = 0
+    for n, path in enumerate(sorted(realworld.glob("*.xlsx"))):
+        try:
+            decl = read_file(path)
+        except Unreadable:
+            continue
+        if not decl.smelters:
+            continue
+        case = console.add_case(f"{prefix}{n}", path.name)
+        _assess(console, case, path.read_bytes(), path.name)
+        with console.sessions() as session:
+            stored = risk.load_registry(session, dt.date.today())
+            store = console.settings.resolved_file_store_dir()
+            found = case_smelters(session, case, risk.RiskConfig(), None, store)
+        used = (
+            stored.with_lookup(decl.lookup) if stored.facilities else risk.Registry.from_lookup(decl.lookup)
+        )
+        expected = risk.assess(decl, used, as_of=dt.date.today()).smelters
+        assert found is not None and found.readable, path.name
+        got = [(x.row, x.matched_id, x.match, x.review, x.score, x.rmap_status) for x in found.lines]
+        want = [(r.row, r.matched_id, r.match, r.review, r.score, r.rmap_status) for r in expected]
+        assert got == want, path.name
+        compared += len(got)
+    return compared
+
+
+def test_real_templates_show_the_matches_their_assessment_made(console: Console, realworld: Path) -> None:
+    assert _same_as_assessed(console, realworld, "L") > 50  # against each file's own look-up
+    blank = realworld / "rmi-cmrt-6.5-blank-en.xlsx"
+    if not blank.is_file():
+        pytest.skip("no RMI CMRT 6.5 look-up to import")
+    with console.sessions() as session:
+        risk.import_file(session, blank, dt.date.today() - dt.timedelta(days=1))
+    assert _same_as_assessed(console, realworld, "D") > 50  # against the imported registry
