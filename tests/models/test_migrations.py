@@ -137,7 +137,7 @@ def test_a_server_database_behind_the_release_is_refused_with_the_command_to_run
         env={"MINERALS_DATABASE_URL": empty_database_url},
     )
     assert result.exit_code == 1
-    assert "has no schema revision" in said(result.output) and "minerals db upgrade" in result.output
+    assert "has no schema revision" in said(result.output) and "minerals db upgrade" in said(result.output)
     assert "Traceback" not in result.output
     assert current(make_engine(empty_database_url)) is None  # nothing was changed behind the operator
 
