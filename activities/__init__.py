@@ -41,7 +41,7 @@ def build_activities(
             sessions,
             Path(settings.resolved_file_store_dir()),
             pool,
-            risk_config=Path(settings.data_dir) / "risk.json",
+            risk_config=settings.resolved_risk_config(),
         ),
         CampaignActivities(
             sessions,

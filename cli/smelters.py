@@ -44,7 +44,7 @@ def parse_day(text: str | None) -> dt.date | None:
 def risk_config(settings: Settings) -> RiskConfig:
     """The risk configuration: defaults, overridden by risk.json in the data dir."""
     try:
-        return load_risk_config(Path(settings.data_dir) / "risk.json")
+        return load_risk_config(settings.resolved_risk_config())
     except ValueError as exc:
         fail(str(exc), 2)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -69,7 +68,7 @@ def _detail(request: Request, case_id: int) -> dict[str, object]:
 def _smelters(request: Request, case_id: int, file_id: int | None) -> CaseSmelters | None:
     """The declared smelters of the case's latest (or chosen) assessed upload; 404 for another file."""
     settings = state(request).settings
-    config = load_risk_config(Path(settings.data_dir) / "risk.json")
+    config = load_risk_config(settings.resolved_risk_config())
     with state(request).sessions() as session:
         try:
             return case_smelters(session, case_id, config, file_id, settings.resolved_file_store_dir())

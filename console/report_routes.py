@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -33,6 +32,6 @@ def kpi(request: Request, staff: Viewer, campaign: str) -> HTMLResponse:
             raise HTTPException(404, "no such campaign") from None
         scope = load_scope(session, campaigns, today, console.settings.resolved_file_store_dir())
         registry = risk.load_registry(session, today)
-        config = risk.load_risk_config(Path(console.settings.data_dir) / "risk.json")
+        config = risk.load_risk_config(console.settings.resolved_risk_config())
         report = kpi_report(session, scope, registry, config)
     return HTMLResponse(kpi_html(report))

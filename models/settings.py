@@ -77,6 +77,10 @@ class Settings:
         """Where uploaded and generated files are stored."""
         return Path(self.file_store_dir or Path(self.data_dir) / "files").resolve()
 
+    def resolved_risk_config(self) -> Path:
+        """The risk configuration file (statuses, severities, due days) in the data dir."""
+        return Path(self.data_dir) / "risk.json"
+
     def resolved_mail_dir(self) -> Path:
         """Where captured mail is stored by the embedded SMTP server."""
         return Path(self.mail_dir or Path(self.data_dir) / "mail").resolve()
