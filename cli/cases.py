@@ -18,11 +18,13 @@ from cli.action_view import actions_of_case, filter_cases
 from cli.case_view import case_detail, case_query, case_row
 from cli.context import By, DataDir, Json, acting, fail, out, run, sessions, settings_for
 from cli.enrol import parse_due
+from cli.smelters import risk_config
 from models.campaign import Campaign
 from models.enums import Stage
 from models.messages import CloseCase, Exempt, ExtendDue, Reopen, UploadOutcome
 from models.settings import Settings
 from models.survey import Survey
+from reports.case_smelters import case_smelters
 from worker.client import connect
 from workflows import SurveyWorkflow
 
@@ -106,6 +108,9 @@ def _detail(settings: Settings, case: int) -> dict[str, Any]:
         detail = case_detail(session, case)
         if detail is not None:
             detail["actions"] = actions_of_case(session, case)
+            store = settings.resolved_file_store_dir()
+            found = case_smelters(session, case, risk_config(settings), None, store)
+            detail["smelters"] = found.to_dict() if found else None
     if detail is None:
         fail(f"no case {case}; see `minerals cases list`", 2)
     return detail

@@ -8,14 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 from console_kit import Console
+from typer.testing import CliRunner
 
 import risk
 from activities.intake import IntakeActivities
+from cli.main import app
 from models.files import StoredFile
 from models.messages import FileRef
 from models.registry import RegistryFacility, RegistryImport, RegistryStatus
@@ -220,6 +223,21 @@ def test_a_case_without_an_assessed_upload_says_so(console: Console) -> None:
     html = console.client.get(f"/cases/{case}").text
     assert 'id="no-assessed-upload"' in html and "No assessed upload yet" in html
     assert 'id="smelters"' not in html
+
+
+def test_cases_show_json_carries_the_same_smelter_table(console: Console) -> None:
+    _registry(console)
+    case = console.add_case("S1", "Generated Supplier", stage="risk-found")
+    _assessed_upload(console, case, ROWS, "answer.xlsx")
+    result = CliRunner().invoke(
+        app, ["cases", "show", str(case), "--json", "--data-dir", console.settings.data_dir]
+    )
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.stdout)["smelters"]
+    methods = [(s["row"], s["method"], s["status"]) for s in table["smelters"]]
+    assert methods[:3] == [(5, "id", "Conformant"), (6, "id", "Non-Conformant"), (7, "alias", "Active")]
+    assert [m for _, m, _ in methods[3:]] == ["not-listed", "not-identified", "review", "name", "id"]
+    assert table["file_name"] == "answer.xlsx" and table["smelters"][3]["declared_name"] == HOSTILE
 
 
 def _same_as_assessed(console: Console, realworld: Path, prefix: str) -> int:
