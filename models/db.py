@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.schema import require_current, upgrade
+from models.schema import current, head, require_current, upgrade
 
 
 def make_engine(url: str) -> Engine:
@@ -37,10 +37,10 @@ def create_schema(engine: Engine) -> None:
 def prepare_schema(engine: Engine) -> None:
     """Make the database ready at start-up: SQLite migrates itself, a server database must be at the
     newest revision already (`minerals db upgrade`, run once per release, not by every replica)."""
-    if engine.dialect.name == "sqlite":
-        upgrade(engine)
-    else:
+    if engine.dialect.name != "sqlite":
         require_current(engine)
+    elif current(engine) != head():  # read-only when current: no migration lock for every command
+        upgrade(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
