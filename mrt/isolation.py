@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import io
+import os
 import pickle
 import queue
 import socket
@@ -12,12 +13,24 @@ import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, TypeVar
 
 from mrt.model import Unreadable
 
 T = TypeVar("T")
-_CHILD = "import sys; from mrt.isolation import serve; serve(int(sys.argv[1]), int(sys.argv[2]))"
+# Isolated mode (-I): no PYTHON* variables, user site or working directory; the code's own folder
+# comes as an argument, so the child runs the same `mrt` as its parent.
+_CHILD = (
+    "import sys; sys.path.insert(0, sys.argv[3]); "
+    "from mrt.isolation import serve; serve(int(sys.argv[1]), int(sys.argv[2]))"
+)
+_CODE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+def child_environment() -> dict[str, str]:
+    """All a parse child inherits: a search path and a UTF-8 locale, never the parent's secrets."""
+    return {"PATH": os.defpath, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 
 
 def _serve(conn: Connection, memory_limit: int) -> None:
@@ -72,8 +85,9 @@ class _Worker:
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _CHILD, str(theirs.fileno()), str(memory_limit)],
+                [sys.executable, "-I", "-c", _CHILD, str(theirs.fileno()), str(memory_limit), _CODE_ROOT],
                 pass_fds=(theirs.fileno(),),
+                env=child_environment(),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
             )

@@ -108,6 +108,14 @@ class TableLayout:
     last_row: int
     columns: tuple[tuple[str, str], ...]  # (field name of the row dataclass, column letter)
 
+    def column(self, field: str, default: str = "") -> str:
+        """The column letter of a field, or `default` when this table has no such column."""
+        return next((letter for name, letter in self.columns if name == field), default)
+
+    def has(self, field: str) -> bool:
+        """Whether this table has a column for the field."""
+        return any(name == field for name, _ in self.columns)
+
 
 @dataclass(frozen=True)
 class Layout:

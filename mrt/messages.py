@@ -1,14 +1,9 @@
-"""Issue messages in the supplier's language: one JSON catalogue per language, English as fallback."""
+"""Issue messages in the supplier's language, from the catalogs (i18n); English as fallback."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
-from typing import Any
-
-DEFAULT_LANGUAGE = "en"
-LANGUAGES = ("en", "ja", "zh")  # catalogues shipped in mrt/messages/
+from i18n import language_for, text_in
+from mrt.wording import ANSWER_FOR, FIELDS, MESSAGES, MINERALS, QUESTION
 
 
 class _Blanks(dict[str, str]):
@@ -16,42 +11,28 @@ class _Blanks(dict[str, str]):
         return "?"
 
 
-def language_code(language: str | None) -> str:
-    """The catalogue for a language tag ("ja", "zh-CN", "ja_JP"); English when we have none."""
-    code = (language or DEFAULT_LANGUAGE).replace("_", "-").split("-")[0].lower()
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
-
-
-@cache
-def catalogue(language: str) -> dict[str, Any]:
-    """The parsed catalogue of one shipped language."""
-    path = resources.files("mrt").joinpath("messages", f"{language_code(language)}.json")
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
-
-
-def _label(cat: dict[str, Any], section: str, key: str) -> str:
-    english = catalogue(DEFAULT_LANGUAGE)[section]
-    return str(cat[section].get(key) or english.get(key) or key)
-
-
-def _question(cat: dict[str, Any], key: str) -> str:
+def _question(language: str, key: str) -> str:
     number = key[1:] if key[:1] == "Q" and key[1:].isdigit() else key
-    return str(cat["question"]).format(key=number)
+    return text_in(language, "check", QUESTION).format(key=number)
 
 
-def _context(cat: dict[str, Any], params: dict[str, str], sheet: str | None, cell: str | None) -> _Blanks:
+def _label(language: str, context: str, words: dict[str, str], key: str) -> str:
+    return text_in(language, context, words[key]) if key in words else key
+
+
+def _context(language: str, params: dict[str, str], sheet: str | None, cell: str | None) -> _Blanks:
     ctx = _Blanks(params)
     ctx["sheet"] = sheet or ""
     ctx["cell"] = cell or ""
     if "field" in params:
-        ctx["field"] = _label(cat, "fields", params["field"])
+        ctx["field"] = _label(language, "field", FIELDS, params["field"])
     if "mineral" in params:
-        ctx["mineral"] = _label(cat, "minerals", params["mineral"])
+        ctx["mineral"] = _label(language, "mineral", MINERALS, params["mineral"])
     if "question" in params:
-        ctx["question"] = _question(cat, params["question"])
+        ctx["question"] = _question(language, params["question"])
     if "question" in params and "mineral" in params:
-        ctx["target"] = str(cat["answer_for"]).format(question=ctx["question"], mineral=ctx["mineral"])
+        answer_for = text_in(language, "check", ANSWER_FOR)
+        ctx["target"] = answer_for.format(question=ctx["question"], mineral=ctx["mineral"])
     else:
         ctx["target"] = ctx.get("question") or ctx.get("field") or ""
     return ctx
@@ -59,17 +40,17 @@ def _context(cat: dict[str, Any], params: dict[str, str], sheet: str | None, cel
 
 def template(code: str, kind: str | None, language: str | None) -> str | None:
     """The message pattern of a code (and its variant), in the language or else in English."""
-    for cat in (catalogue(language_code(language)), catalogue(DEFAULT_LANGUAGE)):
-        messages = cat["messages"]
-        found = (kind and messages.get(f"{code}.{kind}")) or messages.get(code)
-        if found:
-            return str(found)
-    return None
+    key = f"{code}.{kind}" if kind and f"{code}.{kind}" in MESSAGES else code
+    if key not in MESSAGES:
+        return None
+    return text_in(language_for(language), key, MESSAGES[key])
 
 
 def render(
     code: str, params: dict[str, str], language: str | None, sheet: str | None = None, cell: str | None = None
 ) -> str:
     """The message of one issue in plain words, in the supplier's language."""
+    if params.get("kind") == code:  # a refusal (zip-bomb, too-large, …): worded among `unreadable`
+        code = "unreadable"
     pattern = template(code, params.get("kind"), language) or code
-    return pattern.format_map(_context(catalogue(language_code(language)), params, sheet, cell))
+    return pattern.format_map(_context(language_for(language), params, sheet, cell))

@@ -6,20 +6,14 @@ import re
 from pathlib import Path
 
 from mrt.detect import identify
-from mrt.gate import Limits, inspect
+from mrt.gate import Limits, check_file, inspect
 from mrt.isolation import ParsePool, default_pool
 from mrt.layout import Layout, TableLayout
 from mrt.layouts.common import OTHER_MINERAL, lookup_table, question_slots
-from mrt.model import (
-    NOT_IDENTIFIED,
-    NOT_LISTED,
-    Declaration,
-    Field,
-    LookupEntry,
-    MineRow,
-    ProductRow,
-    SmelterRow,
-)
+from mrt.layouts.registry import ALL_LAYOUTS
+from mrt.lean import LeanSpec
+from mrt.model import Declaration, Field, LookupEntry, MineRow, ProductRow, SmelterRow, Unreadable
+from mrt.smelter_rows import SMELTER_INPUTS, LookupIndex, derive_smelter, usable
 from mrt.workbook import Book, Sheet, column_index, open_book, parse_date, split_cell, text
 
 
@@ -56,8 +50,8 @@ def table_rows(sheet: Sheet | None, table: TableLayout) -> list[tuple[int, dict[
     out = []
     for row in range(table.first_row - 1, min(table.last_row, sheet.last_row)):
         cells = sheet.row_values(row, indexes)
-        if all(v is None for v in cells):
-            continue  # most of the 2,500 rows: nothing to look at
+        if cells.count(None) == len(cells):
+            continue  # most of the 2,500 rows: nothing to look at (counted in C)
         if any(_is_footer(v) for v in cells):
             break  # the template's copyright line (and filler below it) ends every list
         if any(text(v) for v in cells):
@@ -69,13 +63,25 @@ def _record(table: TableLayout, values: dict[str, object]) -> dict[str, str | No
     return {name: text(values.get(letter)) for name, letter in table.columns}
 
 
+# Look-ups already read in this process, by their sheet part's (CRC-32, size) and table: files of
+# one template release carry byte-identical look-ups (the sheet itself is parsed once too, see
+# mrt.workbook.REFERENCE_SHEETS). Entries are frozen; each caller gets its own list.
+_LOOKUPS: dict[tuple[tuple[int, int], TableLayout], tuple[LookupEntry, ...]] = {}
+_MAX_LOOKUPS = 32
+
+
 def read_lookup(book: Book, layout: Layout) -> list[LookupEntry]:
     """The file's own smelter reference list (Smelter Look-up, or Standard Smelter Names)."""
     table = lookup_table(layout)
     if table is None:
         return []
+    sheet = book.sheet(table.sheet)
+    fingerprint = book.fingerprint(table.sheet)
+    key = (fingerprint, table) if fingerprint else None
+    if key in _LOOKUPS:
+        return list(_LOOKUPS[key])
     entries = []
-    for _, values in table_rows(book.sheet(table.sheet), table):
+    for _, values in table_rows(sheet, table):
         rec = _record(table, values)
         metal, alias = rec.get("metal"), rec.get("alias")
         if metal and alias:
@@ -92,85 +98,11 @@ def read_lookup(book: Book, layout: Layout) -> list[LookupEntry]:
                     state=rec.get("state"),
                 )
             )
+    if key:
+        if len(_LOOKUPS) >= _MAX_LOOKUPS:
+            _LOOKUPS.pop(next(iter(_LOOKUPS)))
+        _LOOKUPS[key] = tuple(entries)
     return entries
-
-
-# Values the formulas show when nothing matched; never a real smelter datum.
-_NOT_A_VALUE = {"#N/A", "Enter smelter details", "Unknown", "0"}
-_SMELTER_INPUTS = ("id_input", "metal", "lookup", "name", "country")
-
-
-def _usable(value: str | None) -> str | None:
-    if value is None or value in _NOT_A_VALUE or value.startswith("#"):
-        return None
-    return value
-
-
-def _special(lookup: str | None) -> str | None:
-    """The look-up value, with "Smelter not listed"/"not yet identified" in the template's spelling."""
-    for special in (NOT_LISTED, NOT_IDENTIFIED):
-        if lookup and lookup.casefold() == special.casefold():
-            return special
-    return lookup
-
-
-def _key(metal: str | None, name: str | None) -> tuple[str, str]:
-    return ((metal or "").casefold(), (name or "").casefold())
-
-
-class LookupIndex:
-    """The file's Smelter Look-up indexed like its MATCH formulas: by CID and by metal + alias."""
-
-    def __init__(self, entries: list[LookupEntry]) -> None:
-        self.by_id: dict[str, LookupEntry] = {}
-        self.by_alias: dict[tuple[str, str], LookupEntry] = {}
-        for e in entries:
-            if e.smelter_id:
-                self.by_id.setdefault(e.smelter_id.upper(), e)
-            self.by_alias.setdefault(_key(e.metal, e.alias), e)
-
-
-def derive_smelter(row: int, rec: dict[str, str | None], index: LookupIndex) -> SmelterRow:
-    """One Smelter List row with the auto-filled columns recomputed from its inputs."""
-    typed = {k: _usable(v) for k, v in rec.items()}
-    id_input = typed.get("id_input")
-    entry = index.by_id.get(id_input.upper()) if id_input else None
-    metal, lookup = typed.get("metal"), _special(rec.get("lookup"))
-    country: str | None = None
-    if entry is not None:  # Option A: a CID in column A fills B, C, E, F, G, I, J
-        metal, lookup = entry.metal, entry.alias
-    elif lookup in (NOT_LISTED, NOT_IDENTIFIED):  # Option C: typed name and country
-        country = typed.get("country")
-        if lookup == NOT_LISTED:  # the template still matches metal + typed name
-            entry = index.by_alias.get(_key(metal, rec.get("name")))
-    elif lookup:
-        entry = index.by_alias.get(_key(metal, lookup))
-    if entry is not None and lookup != NOT_LISTED:
-        country = _usable(entry.country)
-    elif entry is None and lookup != NOT_IDENTIFIED:
-        # Unmatched: what the file shows, unless it is the formula's error value (_usable).
-        country = country or typed.get("country")
-    return SmelterRow(
-        row=row,
-        metal=metal,
-        lookup=lookup,
-        name=rec.get("name"),
-        country=country,
-        smelter_id=(entry.smelter_id if entry else None) or id_input or typed.get("smelter_id"),
-        id_input=rec.get("id_input"),
-        standard_name=_usable(entry.standard_name) if entry else None,
-        source=entry.source if entry else _usable(rec.get("source")),
-        street=entry.street if entry else None,
-        city=entry.city if entry else None,
-        state=entry.state if entry else None,
-        contact_name=rec.get("contact_name"),
-        contact_email=rec.get("contact_email"),
-        next_steps=rec.get("next_steps"),
-        mine_name=rec.get("mine_name"),
-        mine_country=rec.get("mine_country"),
-        recycled=rec.get("recycled"),
-        comments=rec.get("comments"),
-    )
 
 
 def read_smelters(book: Book, layout: Layout, lookup: list[LookupEntry]) -> list[SmelterRow]:
@@ -180,7 +112,7 @@ def read_smelters(book: Book, layout: Layout, lookup: list[LookupEntry]) -> list
     out = []
     for row, values in table_rows(book.sheet(table.sheet), table):
         rec = _record(table, values)
-        if not any(_usable(rec.get(k)) for k in _SMELTER_INPUTS if k in rec):
+        if not any(usable(rec.get(k)) for k in SMELTER_INPUTS if k in rec):
             continue
         smelter = derive_smelter(row, rec, index)
         smelter.raw = dict(values)
@@ -238,12 +170,42 @@ def read_book(book: Book) -> Declaration:
     return decl
 
 
-def read_file(path: Path | str, macro_enabled: bool = False) -> Declaration:
-    """Read a template file in this process: no gate, no isolation; for trusted files and the child."""
-    return read_book(open_book(path, macro_enabled))
+def _lean_specs() -> dict[str, LeanSpec]:
+    """What any layout reads of each list sheet: the rows above its first data row, and its columns."""
+    specs: dict[str, LeanSpec] = {}
+    for layout in ALL_LAYOUTS:
+        for table in (layout.smelters, layout.products, layout.mines):
+            if table is None:
+                continue
+            columns = frozenset(letter.encode() for _, letter in table.columns)
+            seen = specs.get(table.sheet, LeanSpec(table.first_row, columns))
+            specs[table.sheet] = LeanSpec(min(seen.first_row, table.first_row), seen.columns | columns)
+    return specs
+
+
+# Every cell any reader reads on a list sheet is in these specs (detection reads header rows, and
+# columns A and B of the Smelter List: `mrt.layouts.registry._metal_in_column_a`).
+LEAN_SHEETS = _lean_specs()
+
+
+def read_file(path: Path | str, macro_enabled: bool = False, limits: Limits | None = None) -> Declaration:
+    """Read a template file in this process, gated part by part but not isolated: for trusted files
+    and the parse child."""
+    return read_book(open_book(path, macro_enabled, limits, LEAN_SHEETS))
 
 
 def read(path: Path | str, *, pool: ParsePool | None = None, limits: Limits | None = None) -> Declaration:
-    """Read an untrusted upload: stdlib gate first, then the parse in a warm, memory-limited child."""
-    report = inspect(path, limits)
-    return (pool or default_pool()).call(read_file, str(path), report.macro_enabled)
+    """Read an untrusted upload: size and type checked here, gate and parse in a warm, memory-capped child."""
+    check_file(path, limits)
+    pool = pool or default_pool()
+    try:
+        return pool.call(read_file, str(path), False, limits)
+    except Unreadable as exc:
+        if exc.code != "parser-crashed":
+            raise
+        try:  # e.g. a range too large to hold: the exact scan says so
+            pool.call(inspect, str(path), limits)
+        except Unreadable as why:
+            if why.code not in ("parser-crashed", "timeout"):  # the scan's own failure explains nothing
+                raise why from exc
+        raise

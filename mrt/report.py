@@ -12,7 +12,6 @@ from mrt.check import check, reword, status
 from mrt.isolation import ParsePool
 from mrt.model import Declaration, Issue, Unreadable
 from mrt.reader import read
-from mrt.rules import found
 from mrt.rules.answers import answer_field, minerals
 from mrt.rules.values import canonical
 
@@ -35,8 +34,9 @@ class FileResult:
 
 
 def unreadable(file: str, code: str, reason: str, language: str | None = None) -> FileResult:
-    """The result for a file that could not be read: one issue that says why."""
-    issue = found("unreadable", None, None, reason=reason, kind=code)  # kind: a worded variant if any
+    """The result for a file that could not be read: one error whose code is the refusal's own
+    (zip-bomb, xml-entities, too-large, …), worded as the `unreadable` messages word it."""
+    issue = Issue("error", code, None, None, "", {"reason": reason, "kind": code})
     return FileResult(file, None, reword([issue], language))
 
 

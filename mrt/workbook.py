@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
 import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
-from mrt.gate import OLE2_MAGIC, Limits, check_package, column_index
+from mrt.gate import OLE2_MAGIC, CellBudget, Limits, Package, column_index
+from mrt.lean import LeanSpec, lean_package
 from mrt.model import Unreadable
 
 # Excel's built-in "read-only" protection of legacy files; public, not a secret.
@@ -44,13 +48,23 @@ def text(value: object) -> str | None:
     return out or None
 
 
+def label(value: object) -> str | None:
+    """A cell's text as a template label is matched: NFKC-normalised (full-width brackets, letters and
+    spaces become their plain forms), whitespace runs collapsed, trimmed; None when blank."""
+    out = text(value)
+    if out is None:
+        return None
+    return " ".join(unicodedata.normalize("NFKC", out).split()) or None
+
+
 class Sheet:
     """One sheet's values; rows and columns outside the stored range read as None."""
 
-    def __init__(self, name: str, rows: list[list[Any]], start: tuple[int, int]) -> None:
+    def __init__(self, name: str, rows: Sequence[Sequence[Any]], start: tuple[int, int]) -> None:
         self.name = name
         self.rows = rows
         self.row0, self.col0 = start
+        self._pickers: dict[tuple[tuple[int, ...], int], Callable[[Sequence[Any]], Sequence[Any]]] = {}
 
     @property
     def last_row(self) -> int:
@@ -71,13 +85,17 @@ class Sheet:
         r = row - self.row0
         if r < 0 or r >= len(self.rows):
             return [None] * len(cols)
-        line, width = self.rows[r], len(self.rows[r])
-        out = []
-        for c in cols:
-            c -= self.col0
-            value = line[c] if 0 <= c < width else None
-            out.append(None if value == "" else value)
-        return out
+        line = self.rows[r]
+        key = (tuple(cols), len(line))
+        pick = self._pickers.get(key) or self._pickers.setdefault(key, self._picker(*key))
+        return [None if v == "" else v for v in pick(line)]
+
+    def _picker(self, cols: tuple[int, ...], width: int) -> Callable[[Sequence[Any]], Sequence[Any]]:
+        """Take `cols` from a stored row in one call (the list sheets ask for thousands of rows)."""
+        shifted = [c - self.col0 for c in cols]
+        if len(shifted) > 1 and all(0 <= c < width for c in shifted):
+            return operator.itemgetter(*shifted)
+        return lambda line: [line[c] if 0 <= c < width else None for c in shifted]
 
     def raw(self, cell: str) -> Any:
         """The raw value of an A1 cell, or None."""
@@ -88,11 +106,28 @@ class Sheet:
         return text(self.raw(cell))
 
 
-class Book:
-    """A workbook read with calamine; sheets are parsed once, when first asked for."""
+# The template's own reference sheets, which suppliers never fill: byte-identical in every file of
+# one release (translations in L, the look-up, the revision log, country and product codes).
+REFERENCE_SHEETS = frozenset({"L", "Smelter Look-up", "Standard Smelter Names", "Revision", "C", "SorP"})
+# Reference sheets parsed in this process, by name and part (CRC-32, size); their rows are tuples, so
+# no reader can change what the next file reads.
+_PARSED: dict[tuple[str, int, int], Sheet] = {}
+_MAX_PARSED = 16
 
-    def __init__(self, workbook: python_calamine.CalamineWorkbook, macro_enabled: bool = False) -> None:
+
+class Book:
+    """A workbook read with calamine; sheets are parsed once, when first asked for, within the budget."""
+
+    def __init__(
+        self,
+        workbook: python_calamine.CalamineWorkbook,
+        macro_enabled: bool = False,
+        package: Package | None = None,
+        budget: CellBudget | None = None,
+    ) -> None:
         self._wb = workbook
+        self._package = package
+        self._budget = package.budget if package else budget or CellBudget()
         self._sheets: dict[str, Sheet | None] = {}
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.macro_enabled = macro_enabled
@@ -100,19 +135,47 @@ class Book:
     def sheet(self, name: str) -> Sheet | None:
         """The named sheet, or None when the workbook has no such sheet."""
         if name not in self._sheets:
-            if name not in self.sheet_names:
-                self._sheets[name] = None
-            else:
-                try:
-                    data = self._wb.get_sheet_by_name(name)
-                    rows = data.to_python(skip_empty_area=True)
-                except Exception as exc:  # calamine's XML, zip and encoding errors
-                    raise Unreadable(
-                        "not-a-spreadsheet", f"The sheet '{name}' could not be read ({type(exc).__name__})."
-                    ) from exc
-                row0, col0 = data.start or (0, 0)
-                self._sheets[name] = Sheet(name, rows, (row0, col0))
+            self._sheets[name] = self._cached(name) if name in self.sheet_names else None
         return self._sheets[name]
+
+    def _cached(self, name: str) -> Sheet:
+        fingerprint = self.fingerprint(name) if name in REFERENCE_SHEETS else None
+        if fingerprint is None:
+            return self._load(name)
+        key = (name, *fingerprint)
+        if key not in _PARSED:
+            sheet = self._load(name)
+            if len(_PARSED) >= _MAX_PARSED:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = Sheet(name, tuple(tuple(line) for line in sheet.rows), (sheet.row0, sheet.col0))
+        else:  # counted as if parsed: a file's verdict never depends on the files before it
+            rows = _PARSED[key].rows
+            self._budget.admit(name, len(rows) * max(map(len, rows), default=0))
+        return _PARSED[key]
+
+    def _load(self, name: str) -> Sheet:
+        try:
+            data = self._wb.get_sheet_by_name(name)
+            # The range the parser holds, counted before Python holds it too.
+            self._budget.admit(name, data.height * data.width)
+            rows = data.to_python(skip_empty_area=True)
+        except Unreadable:
+            raise
+        except Exception as exc:  # calamine's XML, zip and encoding errors
+            raise Unreadable(
+                "not-a-spreadsheet", f"The sheet '{name}' could not be read ({type(exc).__name__})."
+            ) from exc
+        row0, col0 = data.start or (0, 0)
+        return Sheet(name, rows, (row0, col0))
+
+    @property
+    def loaded(self) -> list[Sheet]:
+        """The sheets parsed so far, in the order they were first asked for."""
+        return [sheet for sheet in self._sheets.values() if sheet is not None]
+
+    def fingerprint(self, name: str) -> tuple[int, int] | None:
+        """(CRC-32, size) of a sheet's stored part, equal for byte-identical sheets; None when unknown."""
+        return self._package.fingerprint(name) if self._package else None
 
 
 def decrypt(data: bytes) -> bytes:
@@ -136,13 +199,21 @@ def decrypt(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def open_book(path: Path | str, macro_enabled: bool = False) -> Book:
-    """Open a workbook from disk (decrypting legacy default-password files in memory)."""
+def open_book(
+    path: Path | str,
+    macro_enabled: bool = False,
+    limits: Limits | None = None,
+    lean: Mapping[str, LeanSpec] | None = None,
+) -> Book:
+    """Open a workbook from disk (decrypting default-password files in memory); an .xlsx package is
+    gated as it is read (`mrt.gate.Package`), and the list sheets in `lean` reach the parser without
+    the rows that read as empty in the columns the spec names (`mrt.lean`)."""
     data = Path(path).read_bytes()
     if data.startswith(OLE2_MAGIC):
         data = decrypt(data)
-        if data.startswith(b"PK"):  # an encrypted .xlsx: the gate never saw its contents
-            macro_enabled = check_package(io.BytesIO(data), Limits()).macro_enabled or macro_enabled
+    package = Package(data, limits) if data.startswith(b"PK") else None
+    if package and lean:
+        data = lean_package(data, package, lean)
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every broken container
@@ -152,7 +223,7 @@ def open_book(path: Path | str, macro_enabled: bool = False) -> Book:
                 "encrypted", "The file is protected with a password. Please send it without a password."
             ) from exc
         raise Unreadable("not-a-spreadsheet", f"The file could not be opened as Excel ({name}).") from exc
-    return Book(wb, macro_enabled)
+    return Book(wb, macro_enabled or bool(package and package.macro_enabled), package, CellBudget(limits))
 
 
 _DATE_FORMATS = (

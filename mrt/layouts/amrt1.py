@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mrt.layout import CompanyField, Layout, MineralQuestion
+from mrt.layout import CompanyField, Layout, MineralQuestion, TableLayout
 from mrt.layouts.common import (
     PRODUCT_LIST,
     RESPONSE_SHARES,
@@ -30,6 +30,34 @@ _FIELDS = (
     ("authorizer_email", True),
     ("authorizer_phone", False),
     ("effective_date", True),
+)
+
+
+# AMRT 1.2/1.21 Smelter List: no CID input and no look-up; metal, name and country are typed in
+# A-C and every column up to O is the supplier's own (P-R are helper formulas; the Checker counts a
+# row for a mineral when B and C are not blank: U = OR(ISBLANK(B5), ISBLANK(C5)), V = A5&"+").
+SMELTER_LIST_12 = TableLayout(
+    "Smelter List",
+    4,
+    5,
+    2504,
+    (
+        ("metal", "A"),
+        ("name", "B"),
+        ("country", "C"),
+        ("smelter_id", "D"),
+        ("source", "E"),
+        ("street", "F"),
+        ("city", "G"),
+        ("state", "H"),
+        ("contact_name", "I"),
+        ("contact_email", "J"),
+        ("next_steps", "K"),
+        ("mine_name", "L"),
+        ("mine_country", "M"),
+        ("recycled", "N"),
+        ("comments", "O"),
+    ),
 )
 
 
@@ -73,7 +101,7 @@ LAYOUT_12 = Layout(
     minerals=(),
     questions=_questions(28, 40),
     company_questions=(),
-    smelters=SMELTER_LIST,
+    smelters=SMELTER_LIST_12,
     products=PRODUCT_LIST,
     mines=MINE_LIST,
     lookup_sheet=None,
@@ -87,6 +115,7 @@ LAYOUT_13 = replace(
     generation="amrt-1.3",
     company=_company(17),
     questions=_questions(31, 43),
+    smelters=SMELTER_LIST,
     products=PRODUCT_LIST_REQUESTER,
     lookup_sheet="Smelter Look-up",
     mineral_other_rows=3,  # D12 "Other [specify below]" -> the name typed in D15

@@ -5,8 +5,9 @@ from __future__ import annotations
 from mrt.layout import Layout
 from mrt.layouts import amrt1, cmrt2, cmrt3, cmrt6, crt2, emrt1, emrt2
 from mrt.model import Unreadable
-from mrt.workbook import Book
+from mrt.workbook import Book, label
 
+_METALS = frozenset(m.casefold() for m in cmrt2.METALS)
 # (family, major version) -> layout; minor versions share their generation's cells.
 _BY_MAJOR: dict[tuple[str, int], Layout] = {
     ("CMRT", 6): cmrt6.LAYOUT,
@@ -46,10 +47,22 @@ def _number(version: str) -> tuple[int, float]:
     return int(head), float(f"0.{digits}") if digits else 0.0
 
 
+def _metal(value: object) -> bool:
+    name = (label(value) or "").split(" (")[0].casefold()  # 2.00 writes "Gold (Au)"
+    return name in _METALS
+
+
 def _metal_in_column_a(book: Book | None) -> bool:
+    """Some 2.0x files list the metal in column A instead of B. The header is a formula, so the rows
+    decide; the header's cached text only when no row names a metal."""
     sheet = book.sheet("Smelter List") if book else None
-    header = (sheet.value("A4") or "") if sheet else ""
-    return header.casefold().startswith("metal")
+    if sheet is None:
+        return False
+    for row in range(4, min(sheet.last_row, 2504)):
+        in_a, in_b = sheet.row_values(row, [0, 1])
+        if _metal(in_a) or _metal(in_b):
+            return _metal(in_a)
+    return (label(sheet.raw("A4")) or "").casefold().startswith("metal")
 
 
 def layout_for(family: str, version: str, book: Book | None = None) -> Layout:

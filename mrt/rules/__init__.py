@@ -13,9 +13,11 @@ CODES: dict[str, Severity] = {
     "invalid-date": "error",
     "future-date": "error",
     "placeholder": "error",
+    "blank-text": "error",
     "comment-required": "error",
     "missing-smelter-metal": "error",
     "invalid-smelter-id": "error",
+    "smelter-id-metal-mismatch": "error",
     "unknown-smelter-id": "warning",
     "unknown-smelter-name": "warning",
     "duplicate-smelter": "warning",
@@ -32,7 +34,13 @@ MISSING_KINDS = (
     "company",
     "description",
     "answer",
+    "answer-spaces",  # an earlier answer has spaces around it: the Checker's `=` misses it
+    "answer-unlisted",  # an earlier answer is none of the list's (e.g. "Y")
+    "answer-blank",  # an earlier answer holds only spaces: answered for the Checker, but not "Yes"
     "company-answer",
+    "company-answer-spaces",  # EMRT 1.x / CRT survey answer (E, G) with spaces: the Checker reads 0
+    "company-answer-unlisted",
+    "company-answer-blank",  # EMRT 1.x / CRT survey answer of spaces only: the Checker reads 0
     "url",
     "products",
     "smelters",

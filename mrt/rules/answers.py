@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mrt.layout import CompanyQuestion, Gate, MineralQuestion
 from mrt.model import Declaration, Field
-from mrt.rules.values import canonical, same_answer
+from mrt.rules.values import canonical, excel_equals, misspelt, only_spaces, same_answer
 
 
 def mineral_cell(declaration: Declaration, question: MineralQuestion, mineral: str) -> str | None:
@@ -46,26 +46,42 @@ def question(declaration: Declaration, key: str) -> MineralQuestion | None:
     return next((q for q in declaration.layout.questions if q.key == key), None)
 
 
-# Families whose Checker reads a later answer only when the earlier ones let it through (CMRT:
-# Q2 = IF(Q1="Yes", D32, 0)); EMRT, CRT and AMRT Checkers read every answer cell directly.
-GATED_READING = ("CMRT",)
+# Layouts whose Checker reads a later answer only when the earlier ones are "Yes" (CMRT 6:
+# Q2 = IF(Q1="Yes", D32, 0)); the CMRT 2/3, EMRT, CRT and AMRT Checkers read every answer cell directly.
+GATED_READING = ("cmrt-6",)
+READ_WHEN = "Yes"
 
 
-def effective(declaration: Declaration, key: str, mineral: str) -> str | None:
-    """The answer as the Checker sees it: in a CMRT, blank unless every question it depends on is
-    answered past its gate (Q2 counts only when Q1 is answered, Q3 only when Q1 and Q2 are)."""
+def checker_value(f: Field) -> object:
+    """What the Checker's `=` compares: the cell as stored (a field built in code: its text)."""
+    return f.value if f.raw is None else f.raw
+
+
+def read(declaration: Declaration, key: str, mineral: str) -> Field | None:
+    """The answer cell as the Checker reads it: None when blank or, in CMRT 6, when a question it
+    depends on is not exactly "Yes" (Excel's `=`: case aside, spaces count)."""
     q = question(declaration, key)
     if q is None:
         return None
     f = answer_field(declaration, q, mineral)
-    if f.value is None:
+    if f.value is None and not only_spaces(f.raw):  # spaces are an answer to the Checker's `=0`
         return None
-    gated = declaration.family in GATED_READING
-    for gate in q.unless if gated else ():
-        upstream = effective(declaration, gate.key, mineral)
-        if upstream is None or any(same_answer(upstream, v) for v in gate.values):
-            return None
-    return canonical(f.value, f.raw, q.choices) or f.value
+    if declaration.layout.generation in GATED_READING:
+        for gate in q.unless:
+            upstream = read(declaration, gate.key, mineral)
+            if upstream is None or not excel_equals(checker_value(upstream), READ_WHEN):
+                return None
+    return f
+
+
+def effective(declaration: Declaration, key: str, mineral: str) -> str | None:
+    """The answer as the Checker sees it (see `read`), spelt as the template's list spells it; a cell
+    of spaces only is an answer (no list answer) as the Checker counts."""
+    q = question(declaration, key)
+    f = read(declaration, key, mineral)
+    if q is None or f is None:
+        return None
+    return canonical(f.value, f.raw, q.choices) or f.value or str(f.raw)
 
 
 def needed(declaration: Declaration, key: str, mineral: str) -> bool:
@@ -80,8 +96,33 @@ def needed(declaration: Declaration, key: str, mineral: str) -> bool:
 
 
 def _holds(declaration: Declaration, gate: Gate, mineral: str) -> bool:
-    upstream = effective(declaration, gate.key, mineral)
-    return any(same_answer(upstream, v) for v in gate.values)
+    """The Checker's IF(Qn="No", ...): true only for an answer Excel's `=` takes as a gate value."""
+    upstream = read(declaration, gate.key, mineral)
+    return upstream is not None and any(excel_equals(checker_value(upstream), v) for v in gate.values)
+
+
+def misread_gate(
+    declaration: Declaration, q: MineralQuestion, mineral: str
+) -> tuple[MineralQuestion, Field, str] | None:
+    """The earlier answer that makes the Checker count `q` as missing although the supplier meant a
+    list answer ("Yes " or "Y" for "Yes"): its question, its cell, and why ("spaces", "unlisted", or
+    "blank": only spaces, which the Checker takes as answered, though not as "Yes")."""
+    answered = answer_field(declaration, q, mineral).value is not None
+    gated_reading = declaration.layout.generation in GATED_READING
+    for gate in (*q.unless, *q.unless_all):
+        upstream_q = question(declaration, gate.key)
+        upstream = read(declaration, gate.key, mineral)
+        if upstream_q is None or upstream is None:
+            continue
+        why = "blank" if only_spaces(upstream.raw) else misspelt(checker_value(upstream), upstream_q.choices)
+        if why is None:
+            continue
+        meant = canonical(upstream.value, upstream.raw, upstream_q.choices)
+        # It is the cause when it stops the answer being read, or when the answer it stands for
+        # would have closed the question; a blank question that stays required keeps its plain message.
+        if answered or gated_reading or meant in gate.values:
+            return upstream_q, upstream, why
+    return None
 
 
 def scope_key(declaration: Declaration) -> str | None:

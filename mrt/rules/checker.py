@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from mrt.model import NOT_LISTED, Declaration, Issue
+from mrt.layout import CompanyQuestion, MineralQuestion, TableLayout
+from mrt.model import NOT_LISTED, Declaration, Field, Issue, SmelterRow
 from mrt.rules import found
 from mrt.rules.answers import (
     answer_field,
+    checker_value,
     company_answer_field,
     company_field,
     effective,
     in_scope,
     minerals,
+    misread_gate,
     needed,
+    read,
 )
-from mrt.rules.values import answer_key, same_answer
+from mrt.rules.values import canonical, checker_blank, excel_equals, misspelt, only_spaces, same_answer
 
 URL_TOPIC = "policy_public"  # the company comment every Checker requires (the policy's web address)
 COMMENT_COUNTED = ("EMRT", "CRT")
@@ -21,6 +25,7 @@ COMMENT_COUNTED = ("EMRT", "CRT")
 SMELTERS_WHEN_YES = {"CRT": ("Q1", "Q2")}
 NOT_LISTED_UNCOUNTED = ("CRT",)
 URL_NEEDS_WWW = ("cmrt-3",)  # the CMRT 3.0x Checker accepts a policy URL only if it contains "www"
+SURVEY_READ_EXACTLY = ("emrt-1", "crt-2")  # their Checker reads the survey answer through nested IFs
 
 
 def _missing(kind: str, sheet: str | None, cell: str | None, **params: object) -> Issue:
@@ -28,13 +33,15 @@ def _missing(kind: str, sheet: str | None, cell: str | None, **params: object) -
 
 
 def company_block(declaration: Declaration) -> list[Issue]:
-    """Required company fields; an email counts only when it holds an '@', as in the Checker."""
+    """Required company fields (a cell of spaces counts as filled, as in the Checker: `=0` is false
+    for any text); an email counts only when it holds an '@'."""
     issues = []
     for spec in declaration.layout.company:
         f = company_field(declaration, spec.key)
         if not spec.required or f is None:
             continue
-        empty = f.value is None or (spec.key.endswith("_email") and "@" not in f.value)
+        email = spec.key.endswith("_email")
+        empty = checker_blank(checker_value(f)) if not email else f.value is None or "@" not in f.value
         if empty:
             issues.append(_missing("company", f.sheet, f.cell, field=spec.key))
     issues.extend(_scope_description(declaration))
@@ -45,10 +52,15 @@ def _scope_description(declaration: Declaration) -> list[Issue]:
     layout = declaration.layout
     scope = company_field(declaration, "scope")
     description = company_field(declaration, "scope_description")
-    if scope is None or scope.value is None or description is None or description.value is not None:
+    if (
+        scope is None
+        or checker_blank(checker_value(scope))
+        or description is None
+        or not checker_blank(checker_value(description))
+    ):
         return []
     others = [c for c in layout.scope_choices if c != layout.scope_user_defined] or [layout.scope_product]
-    if any(same_answer(scope.value, c) for c in others):
+    if any(excel_equals(checker_value(scope), c) for c in others):
         return []
     return [_missing("description", description.sheet, description.cell, field="scope_description")]
 
@@ -69,9 +81,28 @@ def mineral_questions(declaration: Declaration) -> list[Issue]:
             if not needed(declaration, q.key, mineral):
                 continue
             if effective(declaration, q.key, mineral) is None:
-                f = answer_field(declaration, q, mineral)
-                issues.append(_missing("answer", f.sheet, f.cell, question=q.key, mineral=mineral))
+                issues.append(_missing_answer(declaration, q, mineral))
     return issues
+
+
+def _missing_answer(declaration: Declaration, q: MineralQuestion, mineral: str) -> Issue:
+    """A missing answer, saying which earlier answer the template did not take as spelt, if any."""
+    f = answer_field(declaration, q, mineral)
+    cause = misread_gate(declaration, q, mineral)
+    if cause is None:
+        return _missing("answer", f.sheet, f.cell, question=q.key, mineral=mineral)
+    upstream_q, upstream, why = cause
+    return _missing(
+        f"answer-{why}",
+        f.sheet,
+        f.cell,
+        question=q.key,
+        mineral=mineral,
+        upstream=upstream_q.key.removeprefix("Q"),
+        upstream_cell=upstream.cell,
+        value=checker_value(upstream),
+        meant=canonical(upstream.value, upstream.raw, upstream_q.choices),
+    )
 
 
 def company_questions(declaration: Declaration) -> list[Issue]:
@@ -85,25 +116,50 @@ def company_questions(declaration: Declaration) -> list[Issue]:
             for i, mineral in enumerate(minerals(declaration)):
                 if mineral in scoped and i < len(q.cells):
                     f = company_answer_field(declaration, q, f"{q.key}:{mineral}", q.cells[i])
-                    if f.value is None:
+                    if checker_blank(checker_value(f)):
                         issues.append(
                             _missing("company-answer", f.sheet, f.cell, question=q.key, mineral=mineral)
                         )
             continue
         f = company_answer_field(declaration, q, q.key, q.cell)
-        if f.value is None:
+        why = misspelt_survey(declaration, q, f)
+        if checker_blank(checker_value(f)):
             issues.append(_missing("company-answer", f.sheet, f.cell, question=q.key))
-        elif q.comment_cell and _requires_comment(f.value, q.comment_required_for):
+        elif why:
+            meant = canonical(f.value, f.raw, q.choices)
+            value = checker_value(f)
+            issues.append(
+                _missing(f"company-answer-{why}", f.sheet, f.cell, question=q.key, value=value, meant=meant)
+            )
+        elif q.comment_cell and _requires_comment(f, q.comment_required_for):
             comment = declaration.company_comments.get(q.key)
-            if q.topic == URL_TOPIC and not _is_url(declaration, comment.value if comment else None):
+            if q.topic == URL_TOPIC and not _is_url(declaration, _as_typed(comment)):
                 issues.append(_missing("url", f.sheet, q.comment_cell, question=q.key))
             elif (
                 q.topic != URL_TOPIC
                 and checker_reads_comment(declaration)
-                and (not comment or not comment.value)
+                and (not comment or checker_blank(checker_value(comment)))
             ):
                 issues.append(_missing("comment", f.sheet, q.comment_cell, question=q.key, value=f.value))
     return issues
+
+
+def misspelt_survey(declaration: Declaration, q: CompanyQuestion, f: Field) -> str | None:
+    """Why the EMRT 1.x / CRT Checker reads 0 for the survey answer (its IF(D79="No", ...,
+    IF(D79="Yes, Using Other Format (Describe)", G79, 0)) takes list answers only: spaces only
+    read 0 too), or None."""
+    if declaration.layout.generation not in SURVEY_READ_EXACTLY or not q.comment_cell:
+        return None
+    if q.topic == URL_TOPIC:
+        return None
+    return "blank" if only_spaces(f.raw) else misspelt(checker_value(f), q.choices)
+
+
+def _as_typed(f: Field | None) -> str | None:
+    """A cell's text as the Checker's LEN and FIND see it: spaces kept."""
+    if f is None or f.raw is None:
+        return f.value if f else None
+    return f.raw if isinstance(f.raw, str) else f.value
 
 
 def _is_url(declaration: Declaration, value: str | None) -> bool:
@@ -118,8 +174,9 @@ def checker_reads_comment(declaration: Declaration) -> bool:
     return declaration.family in COMMENT_COUNTED
 
 
-def _requires_comment(answer: str, answers: tuple[str, ...]) -> bool:
-    return any(answer_key(answer) == answer_key(a) for a in answers)
+def _requires_comment(answer: Field, answers: tuple[str, ...]) -> bool:
+    # The Checker reads the comment only for an answer its `=` takes as one of these (B55="Yes").
+    return any(excel_equals(checker_value(answer), a) for a in answers)
 
 
 def product_list(declaration: Declaration) -> list[Issue]:
@@ -127,7 +184,7 @@ def product_list(declaration: Declaration) -> list[Issue]:
     layout = declaration.layout
     scope = company_field(declaration, "scope")
     table = layout.products
-    if table is None or scope is None or not same_answer(scope.value, layout.scope_product):
+    if table is None or scope is None or not excel_equals(checker_value(scope), layout.scope_product):
         return []
     if any(p.row == table.first_row and p.number for p in declaration.products):
         return []
@@ -137,17 +194,24 @@ def product_list(declaration: Declaration) -> list[Issue]:
 
 def smelter_list(declaration: Declaration) -> list[Issue]:
     """A smelter row (metal and look-up value) per in-scope mineral; name and country when not listed."""
-    sheet = declaration.layout.smelters.sheet
+    table = declaration.layout.smelters
+    sheet = table.sheet
     issues = []
     for mineral in minerals(declaration):
         if not _smelters_needed(declaration, mineral):
             continue
-        if not any(same_answer(r.metal, mineral) and r.lookup for r in declaration.smelters):
+        if not any(same_answer(r.metal, mineral) and _counted(table, r) for r in declaration.smelters):
             issues.append(_missing("smelters", sheet, None, mineral=mineral))
-    incomplete = [r for r in declaration.smelters if _not_listed(r.lookup) and not (r.name and r.country)]
+    # X5 = IF(AND(C5="Smelter not listed", OR(LEN(D5)=0, LEN(E5)=0)), 1, 0): spaces have a length.
+    name, country = table.column("name", "D"), table.column("country", "E")
+    incomplete = [
+        r
+        for r in declaration.smelters
+        if _not_listed(r.lookup) and not (_typed(r, name, r.name) and _typed(r, country, r.country))
+    ]
     counted = declaration.family not in NOT_LISTED_UNCOUNTED
     for i, r in enumerate(incomplete):
-        cell = f"{'D' if not r.name else 'E'}{r.row}"
+        cell = f"{country if _typed(r, name, r.name) else name}{r.row}"
         # The Checker counts all such rows as one; each further row still gets its own line.
         if i == 0 and counted:
             issues.append(_missing("not-listed", sheet, cell, row=r.row))
@@ -156,11 +220,29 @@ def smelter_list(declaration: Declaration) -> list[Issue]:
     return issues
 
 
+def _typed(r: SmelterRow, column: str, value: str | None) -> bool:
+    """LEN(cell) > 0, spaces included (the cell as read; a row built in code has only its values)."""
+    return (r.raw.get(column) if r.raw else value) is not None
+
+
+def _counted(table: TableLayout, r: SmelterRow) -> bool:
+    """Whether the Checker counts the row for its metal: a look-up value; without a look-up column
+    (AMRT 1.2) a name and a country that are not blank (U5 = OR(ISBLANK(B5), ISBLANK(C5)): a cell
+    holding only spaces is not blank)."""
+    if table.has("lookup"):
+        return bool(r.lookup)
+    return _typed(r, table.column("name"), r.name) and _typed(r, table.column("country"), r.country)
+
+
 def _smelters_needed(declaration: Declaration, mineral: str) -> bool:
     keys = SMELTERS_WHEN_YES.get(declaration.family)
     if keys is None:
         return in_scope(declaration, mineral)
-    return any(same_answer(effective(declaration, k, mineral), "Yes") for k in keys)
+    return any(_is_yes(read(declaration, k, mineral)) for k in keys)
+
+
+def _is_yes(f: Field | None) -> bool:
+    return f is not None and excel_equals(checker_value(f), "Yes")
 
 
 def _not_listed(lookup: str | None) -> bool:

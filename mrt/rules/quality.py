@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from mrt.model import Declaration, Field, Issue
 from mrt.rules import found
 from mrt.rules.answers import answer_field, company_field, minerals
-from mrt.rules.checker import URL_TOPIC, checker_reads_comment
+from mrt.rules.checker import URL_TOPIC, checker_reads_comment, misspelt_survey
 from mrt.rules.values import (
     answer_key,
     canonical,
@@ -16,6 +16,7 @@ from mrt.rules.values import (
     is_email,
     is_placeholder,
     looks_like_formula,
+    only_spaces,
 )
 
 OLDEST_DATE = dt.date(2007, 1, 1)  # the template's own date validation: after 31-Dec-2006
@@ -46,6 +47,31 @@ def answer_lists(declaration: Declaration) -> list[Issue]:
                 on = key.split(":", 1)[1] if ":" in key else None
                 issues.append(_invalid(given, cq.choices, question=cq.key, mineral=on))
     return issues
+
+
+def spaces_only(declaration: Declaration) -> list[Issue]:
+    """Required cells holding only spaces: the Checker counts them as filled in (its `=0` is false for
+    any text), so they are no `missing-required`, but they say nothing."""
+    layout = declaration.layout
+    cells: list[tuple[Field | None, dict[str, object]]] = [
+        (declaration.company.get(spec.key), {"field": spec.key})
+        for spec in layout.company
+        if spec.required and not spec.key.endswith("_email")  # without an '@' it counts as missing
+    ]
+    for q in layout.questions:
+        cells += [
+            (answer_field(declaration, q, m), {"question": q.key, "mineral": m})
+            for m in minerals(declaration)
+        ]
+    for cq in layout.company_questions:
+        keys = [f"{cq.key}:{m}" for m in minerals(declaration)] if cq.per_mineral else [cq.key]
+        for key in keys:
+            f = declaration.company_answers.get(key)
+            if f is not None and misspelt_survey(declaration, cq, f) is None:  # else counted as missing
+                cells.append(
+                    (f, {"question": cq.key, "mineral": key.split(":", 1)[1] if ":" in key else None})
+                )
+    return [found("blank-text", f.sheet, f.cell, **params) for f, params in cells if f and only_spaces(f.raw)]
 
 
 def _invalid(f: Field, choices: tuple[str, ...], **params: object) -> Issue:
@@ -129,6 +155,7 @@ def quality_issues(declaration: Declaration, today: dt.date) -> list[Issue]:
     """Every declaration-level check beyond the Checker."""
     return [
         *answer_lists(declaration),
+        *spaces_only(declaration),
         *company_values(declaration, today),
         *comments(declaration),
         *text_damage(declaration),

@@ -13,33 +13,44 @@ from mrt.rules.values import (
     looks_like_formula,
     same_answer,
 )
+from mrt.smelter_rows import first_by_id, id_metal_conflict
 
 LEGACY_ID_GENERATIONS = ("cmrt-1", "cmrt-2")  # smelter ids before CMRT 3 were "1AUS046", not CIDs
 # Before CMRT 4 the file carried only standard names; its dropdown offered other spellings too.
 NO_ALIAS_GENERATIONS = ("cmrt-1", "cmrt-2", "cmrt-3")
-_INPUT_COLUMNS = ("A", "B", "C", "D", "E")
-_TEXT_COLUMNS = ("D", "K", "L", "M", "N", "O", "Q")
+# Fields the supplier types (stray spaces matter), and free-text fields (formula-looking text).
+_INPUT_FIELDS = ("id_input", "metal", "lookup", "name", "country")
+_TEXT_FIELDS = tuple("name contact_name contact_email next_steps mine_name mine_country comments".split())
 
 
 def _special(lookup: str | None) -> bool:
     return same_answer(lookup, NOT_LISTED) or same_answer(lookup, NOT_IDENTIFIED)
 
 
+def names_smelter(declaration: Declaration, r: SmelterRow) -> bool:
+    """Whether a row names a smelter: a look-up value other than "not yet identified", or, in a list
+    without a look-up column (AMRT 1.2), a typed name."""
+    if not declaration.layout.smelters.has("lookup"):
+        return bool(r.name)
+    return bool(r.lookup) and not same_answer(r.lookup, NOT_IDENTIFIED)
+
+
 def metals(declaration: Declaration) -> list[Issue]:
     """Rows without a metal or with a metal the template does not cover."""
-    sheet = declaration.layout.smelters.sheet
+    table = declaration.layout.smelters
+    sheet, column = table.sheet, table.column("metal", "B")
     allowed = minerals(declaration)
     issues = []
     for r in declaration.smelters:
         if r.metal is None:
             if r.lookup or r.name or r.id_input:
-                issues.append(found("missing-smelter-metal", sheet, f"B{r.row}", row=r.row))
+                issues.append(found("missing-smelter-metal", sheet, f"{column}{r.row}", row=r.row))
         elif not canonical(r.metal, r.metal, allowed):
             issues.append(
                 found(
                     "invalid-choice",
                     sheet,
-                    f"B{r.row}",
+                    f"{column}{r.row}",
                     field="metal",
                     value=r.metal,
                     choices=" / ".join(allowed),
@@ -60,14 +71,16 @@ def scope(declaration: Declaration) -> list[Issue]:
             issues.append(
                 found("smelter-out-of-scope", sheet, f"B{rows[0].row}", mineral=mineral, count=len(rows))
             )
-        elif all(same_answer(r.lookup, NOT_IDENTIFIED) or not r.lookup for r in rows):
-            issues.append(found("metal-without-smelters", sheet, f"C{rows[0].row}", mineral=mineral))
+        elif not any(names_smelter(declaration, r) for r in rows):
+            column = declaration.layout.smelters.column("lookup", "B")
+            issues.append(found("metal-without-smelters", sheet, f"{column}{rows[0].row}", mineral=mineral))
     return issues
 
 
 def identifiers(declaration: Declaration) -> list[Issue]:
     """Ids that are not CIDs, or that the file's own Smelter Look-up does not know; unknown names."""
-    sheet = declaration.layout.smelters.sheet
+    table = declaration.layout.smelters
+    sheet = table.sheet
     known_ids = {e.smelter_id.upper() for e in declaration.lookup if e.smelter_id}
     known_names: set[tuple[str, str]] = set()  # built on the first row that needs it
     check_format = not declaration.layout.generation.startswith(LEGACY_ID_GENERATIONS)
@@ -76,7 +89,11 @@ def identifiers(declaration: Declaration) -> list[Issue]:
     )
     issues = []
     for r in declaration.smelters:
-        typed, column = (r.id_input, "A") if r.id_input else (r.smelter_id, "F")
+        typed, column = (
+            (r.id_input, table.column("id_input", "A"))
+            if r.id_input
+            else (r.smelter_id, table.column("smelter_id", "F"))
+        )
         if typed:
             cell = f"{column}{r.row}"
             if check_format and not CID.match(typed.upper()):
@@ -88,17 +105,50 @@ def identifiers(declaration: Declaration) -> list[Issue]:
                 (answer_key(e.metal), answer_key(e.alias)) for e in declaration.lookup
             }
             if (answer_key(r.metal), answer_key(r.lookup)) not in known_names:
-                issues.append(found("unknown-smelter-name", sheet, f"C{r.row}", row=r.row, value=r.lookup))
+                cell = f"{table.column('lookup', 'C')}{r.row}"
+                issues.append(found("unknown-smelter-name", sheet, cell, row=r.row, value=r.lookup))
     return issues
 
 
-def _identity(r: SmelterRow) -> tuple[str, ...] | None:
+def id_metals(declaration: Declaration) -> list[Issue]:
+    """A CID in column A with another metal typed over column B's formula: the template then looks
+    the row up by that metal and column C, so it names another facility or none."""
+    rows = [r for r in declaration.smelters if r.id_input and r.metal]
+    if not rows:
+        return []
+    sheet = declaration.layout.smelters.sheet
+    by_id = first_by_id(declaration.lookup, {r.id_input or "" for r in rows})
+    issues = []
+    for r in rows:
+        entry = by_id.get((r.id_input or "").strip().upper())
+        if entry is None or not id_metal_conflict(r.metal, entry):
+            continue
+        issues.append(
+            found(
+                "smelter-id-metal-mismatch",
+                sheet,
+                f"{declaration.layout.smelters.column('metal', 'B')}{r.row}",
+                kind="resolved" if r.smelter_id else "unresolved",
+                row=r.row,
+                smelter_id=(r.id_input or "").strip(),
+                id_name=entry.standard_name or entry.alias,
+                id_metal=entry.metal,
+                mineral=r.metal,
+                lookup=r.lookup,
+                resolved_id=r.smelter_id,
+                resolved_name=r.standard_name or r.lookup,
+            )
+        )
+    return issues
+
+
+def _identity(r: SmelterRow, typed_names: bool) -> tuple[str, ...] | None:
     metal = answer_key(r.metal or "")
     if r.smelter_id:
         return (metal, r.smelter_id.upper())
     if same_answer(r.lookup, NOT_IDENTIFIED):
         return None  # several "not yet identified" rows are legitimate
-    name = r.name if same_answer(r.lookup, NOT_LISTED) else r.lookup
+    name = r.name if typed_names or same_answer(r.lookup, NOT_LISTED) else r.lookup
     if not name:
         return None
     return (metal, answer_key(name), answer_key(r.country or ""))
@@ -110,7 +160,7 @@ def duplicates(declaration: Declaration) -> list[Issue]:
     first: dict[tuple[str, ...], int] = {}
     issues = []
     for r in declaration.smelters:
-        key = _identity(r)
+        key = _identity(r, typed_names=not declaration.layout.smelters.has("lookup"))
         if key is None:
             continue
         if key in first:
@@ -122,18 +172,20 @@ def duplicates(declaration: Declaration) -> list[Issue]:
 
 def text_damage(declaration: Declaration) -> list[Issue]:
     """Tabs or stray spaces in the input columns, and formula-looking text anywhere in a row."""
-    sheet = declaration.layout.smelters.sheet
+    table = declaration.layout.smelters
+    inputs = [table.column(f) for f in _INPUT_FIELDS if table.has(f)]
+    texts = [table.column(f) for f in _TEXT_FIELDS if table.has(f)]
     issues = []
     for r in declaration.smelters:
-        for column in _INPUT_COLUMNS:
+        for column in inputs:
             if has_whitespace_damage(r.raw.get(column)):
-                issues.append(found("whitespace", sheet, f"{column}{r.row}", row=r.row, kind="smelter"))
-        for column in _TEXT_COLUMNS:
+                issues.append(found("whitespace", table.sheet, f"{column}{r.row}", row=r.row, kind="smelter"))
+        for column in texts:
             raw = r.raw.get(column)
             if isinstance(raw, str) and looks_like_formula(raw.strip()):
                 cell = f"{column}{r.row}"
                 issues.append(
-                    found("formula-text", sheet, cell, row=r.row, value=raw.strip(), kind="smelter")
+                    found("formula-text", table.sheet, cell, row=r.row, value=raw.strip(), kind="smelter")
                 )
     return issues
 
@@ -144,6 +196,7 @@ def smelter_issues(declaration: Declaration) -> list[Issue]:
         *metals(declaration),
         *scope(declaration),
         *identifiers(declaration),
+        *id_metals(declaration),
         *duplicates(declaration),
         *text_damage(declaration),
     ]

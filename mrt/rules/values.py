@@ -60,9 +60,40 @@ def _keyed(choices: tuple[str, ...]) -> dict[str, str]:
     return {answer_key(c): c for c in choices}
 
 
+def only_spaces(raw: object) -> bool:
+    """A text cell holding nothing but spaces (or other whitespace)."""
+    return isinstance(raw, str) and raw != "" and not raw.strip()
+
+
+def checker_blank(raw: object) -> bool:
+    """What the Checker counts as not filled in: its test is `IF(B4=0,1,0)` on `B4 = Declaration!D8`,
+    and an empty cell reads as 0, so does the number 0; any text, even spaces only, is not 0 (the
+    `<>""` and LEN(...)>1 tests of some rows agree on spaces)."""
+    if raw is None:
+        return True
+    return isinstance(raw, int | float) and not isinstance(raw, bool) and raw == 0
+
+
 def same_answer(a: str | None, b: str) -> bool:
     """True when answer `a` is `b`, spelling aside."""
     return a is not None and answer_key(a) == answer_key(b)
+
+
+def excel_equals(raw: object, text: str) -> bool:
+    """Excel's `=` between a cell and a list answer: case aside, every character counts (spaces too)."""
+    return isinstance(raw, str) and raw.lower() == text.lower()
+
+
+def misspelt(raw: object, choices: Iterable[str]) -> str | None:
+    """Why Excel's `=` finds none of `choices` in a filled cell: "spaces" when only spaces around it
+    differ, "unlisted" when it is no list answer at all; None when it matches one (or is blank)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if any(excel_equals(raw, c) for c in choices):
+        return None
+    if isinstance(raw, str) and any(excel_equals(raw.strip(), c) for c in choices):
+        return "spaces"
+    return "unlisted"
 
 
 def is_placeholder(value: str | None) -> bool:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+from pathlib import Path
+
 VERSIONS = {
     "cmrt-6": "6.5",
     "cmrt-5": "5.12",
@@ -17,3 +21,14 @@ VERSIONS = {
     "amrt-1.2": "1.21",
     "amrt-1.3": "1.3",
 }
+
+
+def preserve_spaces(path: Path) -> Path:
+    """Mark text of spaces only as Excel writes it (xml:space="preserve"); openpyxl does not, and an
+    XML reader then drops it, so a cell typed as "   " would read as empty."""
+    with zipfile.ZipFile(path) as z:
+        parts = [(info, z.read(info)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            z.writestr(info, re.sub(rb"<t>(\s+)</t>", rb'<t xml:space="preserve">\1</t>', data))
+    return path

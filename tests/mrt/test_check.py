@@ -293,15 +293,19 @@ def test_messages_follow_the_file_language_and_fall_back_to_english() -> None:
     assert "会社名" in mrt.check(d, today=TODAY)[0].message
     assert "公司名称" in mrt.check(d, "zh", today=TODAY)[0].message
     d.language = "ko"
+    assert "기업명" in mrt.check(d, today=TODAY)[0].message
+    d.language = "it"  # a template language we have no catalog for
     assert mrt.check(d, today=TODAY)[0].message.startswith("Company name is required")
 
 
 def test_emrt_checker_reads_answers_directly_and_counts_the_other_format_comment() -> None:
     d = complete()
-    d.family = "EMRT"  # EMRT Checkers read Q2 even when Q1 is blank
+    d.family = "EMRT"  # EMRT Checkers read Q2 even when Q1 is blank (only CMRT 6 gates the reading)
+    d.layout = dataclasses.replace(LAYOUT, generation="emrt-1")
     answer(d, "Q1", "Tin", None)
     answer(d, "Q2", "Tin", "No")
-    d.company_answers["E"] = Field(SHEET, "D83", "Yes, using other format (describe)", "x")
+    other = "Yes, using other format (describe)"  # Excel's `=` ignores case
+    d.company_answers["E"] = Field(SHEET, "D83", other, other)
     issues = [i for i in mrt.check(d, today=TODAY) if i.severity == "error"]
     assert [(i.code, i.cell, i.params["kind"]) for i in issues] == [
         ("missing-required", "D27", "answer"),

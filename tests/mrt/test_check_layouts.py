@@ -69,9 +69,16 @@ def complete(layout: Layout) -> Filling:
         company_comments={
             cq.key: "https://www.example.com/policy" for cq in layout.company_questions if cq.comment_cell
         },
-        smelters=[{"metal": e.metal, "lookup": e.alias} for e in lookup],
+        smelters=[known_smelter(layout, e) for e in lookup],
         lookup=lookup,
     )
+
+
+def known_smelter(layout: Layout, entry: LookupEntry) -> dict[str, Any]:
+    """A row naming a known smelter: chosen in the look-up column, or typed where there is none (AMRT 1.2)."""
+    if layout.smelters.has("lookup"):
+        return {"metal": entry.metal, "lookup": entry.alias}
+    return {"metal": entry.metal, "name": entry.alias, "country": entry.country}
 
 
 def check(tmp_path: Path, layout: Layout, written: Filling) -> list[mrt.Issue]:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile_kit import entity_bomb, rezip, sheet_member, template
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from mrt.gate import Limits, inspect
+from mrt.gate import inspect
 from mrt.isolation import ParsePool
 from mrt.layouts import cmrt6
 from mrt.model import Unreadable
@@ -30,29 +31,6 @@ def pool() -> Iterator[ParsePool]:
     p = ParsePool(size=1, memory_limit=1024**3, timeout=30)
     yield p
     p.close()
-
-
-def _template(tmp_path: Path, name: str = "ok.xlsx", company: str = "Example Co") -> Path:
-    path = tmp_path / name
-    filling = Filling(version="6.5", company={"name": company}, smelters=[{"metal": "Tin", "lookup": "X"}])
-    write_template(cmrt6.LAYOUT, filling, path)
-    return path
-
-
-def _rezip(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
-    """Copy an xlsx, replacing or adding members."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename not in replace:
-                zout.writestr(info, zin.read(info))
-        for name, data in replace.items():
-            zout.writestr(name, data)
-    return target
-
-
-def _sheet_member(path: Path, sheet: str) -> str:
-    index = openpyxl.load_workbook(path, read_only=True).sheetnames.index(sheet) + 1
-    return f"xl/worksheets/sheet{index}.xml"
 
 
 def _code(path: Path, pool: ParsePool) -> str:
@@ -77,30 +55,49 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path, pool: ParsePool) -> None:
 
 
 def test_highly_compressed_member_is_a_zip_bomb(tmp_path: Path, pool: ParsePool) -> None:
-    base = _template(tmp_path)
-    bomb = _rezip(base, tmp_path / "bomb.xlsx", {"xl/media/blank.xml": b" " * (4 * 1024 * 1024)})
+    base = template(tmp_path)
+    bomb = rezip(base, tmp_path / "bomb.xlsx", {"xl/media/blank.xml": b" " * (4 * 1024 * 1024)})
     assert _code(bomb, pool) == "zip-bomb"
 
 
 def test_thousands_of_members_is_a_zip_bomb(tmp_path: Path, pool: ParsePool) -> None:
-    base = _template(tmp_path)
+    base = template(tmp_path)
     many = {f"xl/media/p{i}.bin": b"x" for i in range(2100)}
-    assert _code(_rezip(base, tmp_path / "many.xlsx", many), pool) == "zip-bomb"
+    assert _code(rezip(base, tmp_path / "many.xlsx", many), pool) == "zip-bomb"
 
 
 def test_xml_entity_bomb_is_refused(tmp_path: Path, pool: ParsePool) -> None:
-    lol = (
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-        b"<si><t>&lol2;</t></si></sst>"
-    )
-    base = _template(tmp_path)
-    assert _code(_rezip(base, tmp_path / "lol.xlsx", {"xl/sharedStrings.xml": lol}), pool) == "xml-entities"
+    base = template(tmp_path)
+    lol = {"xl/sharedStrings.xml": entity_bomb()}
+    assert _code(rezip(base, tmp_path / "lol.xlsx", lol), pool) == "xml-entities"
+
+
+@pytest.mark.parametrize(
+    ("codec", "declared"),
+    [
+        ("utf-16", "UTF-16"),  # with a byte order mark
+        ("utf-16-be", "UTF-16"),  # without: told by its zero bytes
+        ("utf-32", "UTF-32"),
+        ("utf-32-le", "UTF-32"),
+        ("utf-8", "UTF-7"),  # an ASCII start that declares another encoding
+    ],
+)
+def test_entity_bomb_in_another_encoding_is_refused(
+    tmp_path: Path, pool: ParsePool, codec: str, declared: str
+) -> None:
+    bomb = entity_bomb(codec, declared)
+    if declared == "UTF-7":  # "<!" written as UTF-7 escapes: only decoding shows the DOCTYPE
+        bomb = bomb.replace(b"<!", b"+ADwAIQ-")
+    base = template(tmp_path)
+    path = rezip(base, tmp_path / "lol16.xlsx", {"xl/sharedStrings.xml": bomb})
+    assert _code(path, pool) == "xml-entities"
+    with pytest.raises(Unreadable) as info:
+        inspect(path)
+    assert info.value.code == "xml-entities"
 
 
 def test_truncated_file(tmp_path: Path, pool: ParsePool) -> None:
-    data = _template(tmp_path).read_bytes()
+    data = template(tmp_path).read_bytes()
     (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
     assert _code(tmp_path / "cut.xlsx", pool) == "truncated"
 
@@ -114,12 +111,12 @@ def test_hundred_megabyte_file_is_too_large(tmp_path: Path, pool: ParsePool) -> 
 
 
 def test_whole_grid_sheet_is_refused_before_the_parser(tmp_path: Path, pool: ParsePool) -> None:
-    base = _template(tmp_path)
-    member = _sheet_member(base, "Smelter List")
+    base = template(tmp_path)
+    member = sheet_member(base, "Smelter List")
     with zipfile.ZipFile(base) as z:
         xml = z.read(member)
     far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
-    grid = _rezip(base, tmp_path / "grid.xlsx", {member: xml.replace(b"</sheetData>", far)})
+    grid = rezip(base, tmp_path / "grid.xlsx", {member: xml.replace(b"</sheetData>", far)})
     assert _code(grid, pool) == "too-large"
     # Past the gate, the parser itself dies on this file: the pool reports it and keeps serving.
     with pytest.raises(Unreadable) as info:
@@ -130,28 +127,28 @@ def test_whole_grid_sheet_is_refused_before_the_parser(tmp_path: Path, pool: Par
 
 def test_password_protected_file_is_encrypted(tmp_path: Path, pool: ParsePool) -> None:
     out = tmp_path / "secret.xlsx"
-    with _template(tmp_path).open("rb") as plain, out.open("wb") as target:
+    with template(tmp_path).open("rb") as plain, out.open("wb") as target:
         OOXMLFile(plain).encrypt("not-the-default", target)
     assert _code(out, pool) == "encrypted"
 
 
 def test_default_password_file_is_decrypted(tmp_path: Path, pool: ParsePool) -> None:
     out = tmp_path / "velvet.xlsx"
-    with _template(tmp_path).open("rb") as plain, out.open("wb") as target:
+    with template(tmp_path).open("rb") as plain, out.open("wb") as target:
         OOXMLFile(plain).encrypt("VelvetSweatshop", target)
     decl = read(out, pool=pool)
     assert (decl.family, decl.version, decl.company["name"].value) == ("CMRT", "6.5", "Example Co")
 
 
 def test_macro_enabled_workbook_is_read_and_flagged(tmp_path: Path, pool: ParsePool) -> None:
-    base = _template(tmp_path)
-    xlsm = _rezip(base, tmp_path / "macro.xlsm", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run"})
+    base = template(tmp_path)
+    xlsm = rezip(base, tmp_path / "macro.xlsm", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run"})
     assert read(xlsm, pool=pool).macro_enabled is True
     assert read(base, pool=pool).macro_enabled is False
 
 
 def test_formula_injection_text_stays_text(tmp_path: Path, pool: ParsePool) -> None:
-    path = _template(tmp_path, company=INJECTION)
+    path = template(tmp_path, company=INJECTION)
     decl = read(path, pool=pool)
     assert decl.company["name"].value == INJECTION
     again = io.BytesIO()
@@ -184,16 +181,14 @@ def test_only_declaration_data_comes_back_from_a_child(pool: ParsePool) -> None:
 
 
 def test_default_password_does_not_hide_a_zip_bomb(tmp_path: Path, pool: ParsePool) -> None:
-    bomb = _rezip(
-        _template(tmp_path), tmp_path / "bomb.xlsx", {"xl/media/blank.xml": b" " * (4 * 1024 * 1024)}
-    )
+    bomb = rezip(template(tmp_path), tmp_path / "bomb.xlsx", {"xl/media/blank.xml": b" " * (4 * 1024 * 1024)})
     out = tmp_path / "velvet-bomb.xlsx"
     with bomb.open("rb") as plain, out.open("wb") as target:
         OOXMLFile(plain).encrypt("VelvetSweatshop", target)
     assert _code(out, pool) == "zip-bomb"
 
 
-def test_ordinary_workbook_is_not_a_template(tmp_path: Path, pool: ParsePool) -> None:
+def test_ordinary_workbook_is_not_atemplate(tmp_path: Path, pool: ParsePool) -> None:
     wb = openpyxl.Workbook()
     wb.active["A1"] = "Supplier list"
     wb.save(tmp_path / "list.xlsx")
@@ -218,12 +213,13 @@ def test_a_call_that_cannot_be_sent_keeps_the_pool_usable(pool: ParsePool) -> No
 
 
 def test_far_cell_hidden_behind_other_attributes_is_found(tmp_path: Path, pool: ParsePool) -> None:
-    base = _template(tmp_path)
-    member = _sheet_member(base, "Declaration")
+    base = template(tmp_path)
+    member = sheet_member(base, "Declaration")
     with zipfile.ZipFile(base) as z:
         xml = z.read(member)
-    far = b'<row r="9"><c t="inlineStr" s="0" r="AAA9"><is><t>x</t></is></c></row></sheetData>'
-    wide = _rezip(base, tmp_path / "wide.xlsx", {member: xml.replace(b"</sheetData>", far)})
+    far = b'<row r="99999"><c t="inlineStr" s="0" r="AAA99999"><is><t>x</t></is></c></row></sheetData>'
+    wide = rezip(base, tmp_path / "wide.xlsx", {member: xml.replace(b"</sheetData>", far)})
     with pytest.raises(Unreadable) as info:
-        inspect(wide, Limits(max_sheet_cells=1_000_000))
+        inspect(wide)
     assert info.value.code == "too-large"
+    assert _code(wide, pool) == "too-large"
