@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from risk.config import RISK_ORDER
+from risk.wording import EVERY_METAL, OUTCOMES
 
 SMELTERS = "smelters-not-conformant"
 
@@ -22,13 +23,17 @@ class Kind:
     codes: frozenset[str]
     outcome: str  # may name {metal}
     per_metal: bool = False
+    # The codes that leave the outcome unmet (None: every code of the kind); an action opens while some
+    # finding has one, and resolves when none is left. The outcome's words and this set say the same.
+    unmet: frozenset[str] | None = None
 
 
 KINDS = (
     Kind(
         SMELTERS,
-        frozenset({"smelter-not-conformant", "smelter-active-not-conformant"}),
-        "Source only from RMAP conformant or active smelters, or show each listed smelter's RMAP enrolment.",
+        frozenset({"smelter-not-conformant", "smelter-active-not-conformant", "smelter-audit-expiring"}),
+        OUTCOMES[0],
+        unmet=frozenset({"smelter-not-conformant"}),  # active and expiring-audit smelters meet it
     ),
     Kind(
         "identify-smelters",
@@ -40,34 +45,34 @@ KINDS = (
                 "smelters-not-all-identified",
             }
         ),
-        "Identify every smelter with its RMI smelter ID (CID) so it can be checked against RMI data.",
+        OUTCOMES[1],
     ),
     Kind(
         "complete-smelter-list",
         frozenset({"metal-without-smelters", "low-supplier-response"}),
-        "Complete the smelter list for {metal}, with responses from your own suppliers.",
+        OUTCOMES[2],
         per_metal=True,
     ),
     Kind(
         "sourcing-risk",
         frozenset({"sourcing-covered-countries", "sourcing-cahra"}),
-        "Show that {metal} from covered or conflict-affected areas comes only from RMAP conformant smelters.",
+        OUTCOMES[3],
         per_metal=True,
     ),
     Kind(
         "sourcing-policy",
         frozenset({"no-sourcing-policy"}),
-        "Provide a responsible minerals sourcing policy.",
+        OUTCOMES[4],
     ),
     Kind(
         "corrective-action-process",
         frozenset({"no-corrective-action-process"}),
-        "Describe your process for corrective action with your own suppliers.",
+        OUTCOMES[5],
     ),
     Kind(
         "recycled-claim",
         frozenset({"recycled-claim-inconsistent"}),
-        "Correct the recycled or scrap sourcing answers so they match the smelters listed.",
+        OUTCOMES[6],
     ),
 )
 _BY_CODE = {code: kind for kind in KINDS for code in kind.codes}
@@ -84,6 +89,13 @@ class ActionGroup:
     severity: str  # the worst finding's
     required_outcome: str
     findings: list[dict[str, Any]] = field(default_factory=list)
+
+    unmet_codes: frozenset[str] | None = None  # None: every finding leaves the outcome unmet
+
+    @property
+    def unmet(self) -> list[dict[str, Any]]:
+        """The findings that leave the required outcome unmet: the action stays open while there are any."""
+        return [f for f in self.findings if self.unmet_codes is None or f["code"] in self.unmet_codes]
 
     @property
     def smelters(self) -> list[str]:
@@ -112,9 +124,9 @@ def group_findings(findings: Iterable[dict[str, Any]]) -> list[ActionGroup]:
 def _group(key: str, items: list[dict[str, Any]]) -> ActionGroup:
     name, _, metal = key.partition(":")
     kind = _BY_CODE.get(items[0]["code"])
-    outcome = kind.outcome.format(metal=metal or "every metal") if kind else items[0]["message"]
+    outcome = kind.outcome.format(metal=metal or EVERY_METAL) if kind else items[0]["message"]
     worst = max(items, key=lambda f: RISK_ORDER.index(f["severity"]))["severity"]
-    return ActionGroup(key, name, metal or None, worst, outcome, list(items))
+    return ActionGroup(key, name, metal or None, worst, outcome, list(items), kind.unmet if kind else None)
 
 
 def load_due_after(path: Path | None) -> dict[str, dt.timedelta]:

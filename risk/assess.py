@@ -10,7 +10,7 @@ from mrt.model import Declaration
 from risk.config import RISK_ORDER, RiskConfig
 from risk.matching import match_row
 from risk.registry import Registry
-from risk.rules import Finding, declaration_findings, match_metal, smelter_findings
+from risk.rules import Finding, declaration_findings, match_metal, row_evidence, smelter_findings
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,20 @@ class SmelterResult:
     rmap_status: str | None  # status code on the as-of date, None when unknown
     standard_name: str | None = None
     note: str | None = None
+    gap: bool = False  # "smelter not yet identified"
+    lookup: str | None = None  # the look-up pick as written
+    cell: str | None = None  # the cell that shows what was declared
+    value: str | None = None
+    facility_country: str | None = None
+    status_as_of: dt.date | None = None  # the list that stated rmap_status
+    last_audit: dt.date | None = None
+    audit_ends: dt.date | None = None
+    codes: tuple[str, ...] = ()  # the finding codes this row raised
+
+    @property
+    def accepted_id(self) -> str | None:
+        """The facility the row resolved to without a person's review, None otherwise."""
+        return self.matched_id if self.match != "none" and not self.review and not self.gap else None
 
 
 @dataclass
@@ -49,7 +63,7 @@ class Assessment:
             "as_of": self.as_of.isoformat(),
             "registry_source": self.registry_source,
             "statuses_as_of": self.statuses_as_of.isoformat() if self.statuses_as_of else None,
-            "smelters": [asdict(s) for s in self.smelters],
+            "smelters": [_plain(asdict(s)) for s in self.smelters],
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -74,6 +88,8 @@ def assess(
         accepted = match.matched_id if match.method != "none" and not match.review else None
         facility = registry.facilities.get(accepted or "")
         status = registry.status(accepted) if accepted else None
+        raised = smelter_findings(row, match, registry, config, on)
+        cell, value = row_evidence(row)
         results.append(
             SmelterResult(
                 row=row.row,
@@ -88,16 +104,29 @@ def assess(
                 rmap_status=status.status if status else None,
                 standard_name=facility.name if facility else None,
                 note=match.note,
+                gap=match.gap,
+                lookup=row.lookup,
+                cell=cell,
+                value=value,
+                facility_country=facility.country if facility else None,
+                status_as_of=status.as_of if status else None,
+                last_audit=status.last_audit if status else None,
+                audit_ends=status.audit_ends if status else None,
+                codes=tuple(dict.fromkeys(f.code for f in raised)),
             )
         )
-        findings.extend(smelter_findings(row, match, registry, config, on))
+        findings.extend(raised)
     findings.extend(declaration_findings(declaration, config))
-    findings = _dedupe(findings)
+    findings = dedupe(findings)
     worst = max((RISK_ORDER.index(f.severity) for f in findings), default=0)
     return Assessment(RISK_ORDER[worst], on, registry.source, results, findings, registry.statuses_as_of)
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per (code, metal, smelter); a smelter listed twice is one concern."""
     seen: set[tuple[str, str | None, str | None]] = set()
     kept = []

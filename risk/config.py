@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +16,7 @@ RISK_ORDER = ("none", "low", "medium", "high")
 SEVERITIES: dict[str, Level] = {
     "smelter-not-conformant": "high",
     "smelter-active-not-conformant": "low",
+    "smelter-audit-expiring": "low",
     "smelter-unknown": "medium",
     "smelter-not-identified": "medium",
     "smelter-needs-review": "low",
@@ -76,6 +78,13 @@ class RiskConfig:
     auto_score: float = 95.0  # fuzzy name matches at or above (with the margin) are accepted
     auto_margin: float = 5.0  # points ahead of the next facility
     review_score: float = 80.0  # below this a name is not a match at all
+    audit_warning_days: int = 30  # warn this many days before a conformant facility's audit ends
+    active_outreach_days: int = 365  # a facility Active this long without conformance gets outreach
+
+    @property
+    def audit_warning(self) -> dt.timedelta:
+        """How long before an audit's end its facility is a `smelter-audit-expiring` finding."""
+        return dt.timedelta(days=self.audit_warning_days)
 
     def covered(self, country: str | None) -> bool:
         """True when `country` is one of the covered countries, however it is spelt."""
@@ -115,6 +124,10 @@ def load_risk_config(path: Path | None) -> RiskConfig:
             changes[key] = tuple(value)
         elif key in ("auto_score", "auto_margin", "review_score"):
             changes[key] = float(value)
+        elif key in ("audit_warning_days", "active_outreach_days"):
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"{path}: {key} must be a whole number of days, 0 or more")
+            changes[key] = value
         else:
             raise ValueError(f"{path}: unknown setting {key!r}")
     return replace(config, **changes)

@@ -8,6 +8,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from mrt.model import NOT_IDENTIFIED, NOT_LISTED, SmelterRow
+from risk import wording as w
 from risk.config import RiskConfig
 from risk.normalize import country_key, exact_key, metal_name, name_key
 from risk.registry import SPECIAL, Registry
@@ -49,31 +50,38 @@ def match_row(registry: Registry, row: SmelterRow, config: RiskConfig | None = N
     metal = metal_name(row.metal)
     lookup = exact_key(row.lookup or "")
     if lookup == _NOT_IDENTIFIED:
-        return Match("none", gap=True, note="the supplier has not yet identified this smelter")
+        return Match("none", gap=True, note=w.NOTE_GAP)
     note, conflict = None, False
     for typed in dict.fromkeys(t for t in (row.id_input, row.smelter_id) if t):
         cid = registry.resolve_id(typed)
         if cid is None:
-            note = f"smelter id {typed} is not in the registry"
+            note = w.NOTE_ID_UNKNOWN.format(typed=typed)
             continue
         facility = registry.facilities[cid]
-        if metal is None or facility.metal == metal:
-            return Match("id", cid, 100.0)
-        note, conflict = f"smelter id {typed} is a {facility.metal} facility, the row says {metal}", True
+        if metal is None or facility.metal == metal:  # an earlier id of another metal keeps it in review
+            return Match("id", cid, 100.0, review=conflict, note=note if conflict else None)
+        note, conflict = w.NOTE_ID_METAL.format(typed=typed, facility_metal=facility.metal, metal=metal), True
     texts = [t for t in (row.lookup, row.name) if t and exact_key(t) not in SPECIAL]
     metals = [metal] if metal else sorted(registry.by_name)
     for text in texts:
         for m in metals:
             cid = registry.by_alias.get((m, exact_key(text)))
-            if cid:  # an exact name outweighs an unknown id, not an id of another metal's facility
-                return Match("alias", cid, 100.0, review=conflict, note=note)
+            if not cid:
+                continue
+            # The template resolves a look-up pick with its metal; a typed name, or a pick without a
+            # metal, that names several plants of one company is for a person to choose.
+            sisters = () if metal and text == row.lookup else sister_plants(registry, text, metal)
+            if sisters:
+                return Match("alias", cid, 100.0, True, note=_sisters_note(text, sisters), candidates=sisters)
+            # An exact name outweighs an unknown id, not an id of another metal's facility.
+            return Match("alias", cid, 100.0, review=conflict, note=note)
     best: Match | None = None
     for text in texts:
         found = name_match(registry, text, metal, row.country, config)
         if best is None or found.score > best.score:
             best = found
     if best is None:
-        reason = "no smelter id or name given" if lookup != _NOT_LISTED else "not listed"
+        reason = w.NOTE_NOTHING_GIVEN if lookup != _NOT_LISTED else w.NOTE_NOT_LISTED
         return Match("none", note=note or reason)
     if note and best.method == "name":
         return Match("name", best.matched_id, best.score, True, note=note, candidates=best.candidates)
@@ -88,16 +96,19 @@ def name_match(
     """Fuzzy match of a name within a metal, banded: auto-accept, review, or none."""
     found = candidates(registry, text, metal, country, limit=3, cutoff=config.review_score - 10)
     if not found or found[0].score < config.review_score:
-        return Match("none", note=f"no registry name is close to {text!r}", candidates=tuple(found))
+        return Match("none", note=w.NOTE_NOT_CLOSE.format(text=repr(text)), candidates=tuple(found))
     best = found[0]
     margin = best.score - found[1].score if len(found) > 1 else best.score
     reasons = []
     if best.score < config.auto_score:
-        reasons.append(f"name score {best.score:.0f} is below {config.auto_score:.0f}")
+        reasons.append(w.NOTE_SCORE.format(score=f"{best.score:.0f}", auto=f"{config.auto_score:.0f}"))
     if margin < config.auto_margin:
-        reasons.append(f"{found[1].smelter_id} scores within {margin:.0f} points")
+        reasons.append(w.NOTE_MARGIN.format(smelter_id=found[1].smelter_id, margin=f"{margin:.0f}"))
     if best.country_agrees is False:
-        reasons.append(f"the registry places it in {best.country}, the row says {country}")
+        reasons.append(w.NOTE_COUNTRY.format(registry_country=best.country, country=country))
+    sisters = sister_plants(registry, text, metal, country)
+    if sisters:
+        reasons.append(_sisters_note(text, sisters))
     return Match(
         "name",
         best.smelter_id,
@@ -106,6 +117,32 @@ def name_match(
         note="; ".join(reasons) or None,
         candidates=tuple(found),
     )
+
+
+def sister_plants(
+    registry: Registry, text: str, metal: str | None, country: str | None = None
+) -> tuple[Candidate, ...]:
+    """The plants of one company that `text` names when it names more than one (sisters in other
+    countries, or for other metals when no metal is given); empty when it names one or none."""
+    key = name_key(text)
+    ids = registry.company_facilities(key, metal)
+    if len(ids) < 2:
+        return ()
+    wanted = country_key(country)
+    found = []
+    for cid in sorted(ids):
+        facility = registry.facilities[cid]
+        have = registry.country_keys.get(cid)
+        agrees = None if wanted is None or have is None else wanted == have
+        score = float(fuzz.WRatio(key, name_key(facility.name)))
+        found.append(Candidate(cid, facility.name, facility.metal, facility.country, score, agrees))
+    return tuple(found)
+
+
+def _sisters_note(text: str, sisters: tuple[Candidate, ...]) -> str:
+    plants = ", ".join(f"{c.smelter_id} ({c.metal}, {c.country or w.NOTE_NO_COUNTRY})" for c in sisters[:6])
+    more = w.NOTE_MORE.format(count=len(sisters) - 6) if len(sisters) > 6 else ""
+    return w.NOTE_SISTERS.format(text=repr(text), count=len(sisters), plants=plants, more=more)
 
 
 def candidates(

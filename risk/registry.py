@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -39,6 +40,13 @@ class Status:
     last_audit: dt.date | None = None
     cycle_days: int | None = None
 
+    @property
+    def audit_ends(self) -> dt.date | None:
+        """The day the last audit's validity ends, when the list states both its date and its cycle."""
+        if self.last_audit is None or self.cycle_days is None:
+            return None
+        return self.last_audit + dt.timedelta(days=self.cycle_days)
+
     def expired(self, on: dt.date) -> bool:
         """True when the last audit plus its cycle ended before `on`."""
         if self.last_audit is None or self.cycle_days is None:
@@ -71,6 +79,22 @@ class Registry:
         self.name_ids: dict[str, list[set[str]]] = {
             m: list(keys.values()) for m, keys in self.by_name.items()
         }
+        self.ordered_keys = {m: sorted(keys) for m, keys in self.by_name.items()}  # for prefix search
+
+    def company_facilities(self, key: str, metal: str | None = None) -> set[str]:
+        """Facilities (of `metal`, or of every metal) named `key` alone or followed by more words: one
+        company's plants ("metalor technologies" also names "metalor technologies suzhou")."""
+        found: set[str] = set()
+        if not key:
+            return found
+        for m in [metal] if metal else sorted(self.by_name):
+            keys = self.ordered_keys.get(m, [])
+            i = bisect.bisect_left(keys, key)
+            while i < len(keys) and keys[i].startswith(key):  # one block in sorted order
+                if keys[i] == key or keys[i].startswith(key + " "):
+                    found |= self.by_name[m][keys[i]]
+                i += 1
+        return found
 
     def _index(self, facility: Facility) -> None:
         for text in (facility.name, *facility.aliases):

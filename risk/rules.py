@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from mrt.model import Declaration, Field, SmelterRow
+from risk import wording as w
 from risk.answers import answer, company_answer, in_scope, minerals
 from risk.config import Level, RiskConfig
 from risk.matching import Match
-from risk.registry import Registry
+from risk.registry import Facility, Registry
 
 SMELTER_SHEET = "Smelter List"
 
@@ -39,7 +40,7 @@ def smelter_findings(
     """Findings about one declared smelter row and how it resolved."""
     metal = match_metal(row, match, registry)
     label = row.name or row.lookup or row.smelter_id or f"row {row.row}"
-    cell, value = _row_evidence(row)
+    cell, value = row_evidence(row)
 
     def finding(code: str, message: str, smelter_id: str | None = match.matched_id) -> Finding:
         return Finding(code, config.severity(code), message, metal, smelter_id, SMELTER_SHEET, cell, value)
@@ -48,30 +49,54 @@ def smelter_findings(
     if match.gap or match.method == "none" or match.review:
         found.append(_resolution_finding(row, match, label, finding))
         if config.covered(row.country):
-            text = f"The smelter {label!r} is located in {row.country}, a covered country."
+            text = w.COVERED_ROW.format(label=repr(label), country=row.country)
             found.append(finding("sourcing-covered-countries", text))
         return found
-    cid = match.matched_id or ""
-    facility = registry.facilities[cid]
-    status = registry.status(cid)
-    name = f"{facility.name} ({cid})"
-    if status is None:
-        if registry.has_statuses and facility.metal in registry.listed_metals:
-            text = f"The {metal} smelter {name} is on no RMI status list as of {on}; please source elsewhere."
-            found.append(finding("smelter-not-conformant", text))
-    elif status.status in config.accepted_statuses and status.expired(on):
-        text = f"The last RMI audit of {name} ({status.last_audit}) has expired; please ask for its re-audit."
-        found.append(finding("smelter-not-conformant", text))
-    elif status.status in config.participating_statuses:
-        text = f"The {metal} smelter {name} is {status.status} in RMAP but not yet conformant."
-        found.append(finding("smelter-active-not-conformant", text))
-    elif status.status not in config.accepted_statuses:
-        text = f"The {metal} smelter {name} is {status.status} as of {status.as_of}; please source elsewhere."
-        found.append(finding("smelter-not-conformant", text))
+    facility = registry.facilities[match.matched_id or ""]
+    found.extend(status_findings(facility, metal, registry, config, on, finding))
+    name = f"{facility.name} ({facility.smelter_id})"
     if config.covered(facility.country):
-        text = f"The smelter {name} is located in {facility.country}, a covered country."
+        text = w.COVERED_FACILITY.format(name=name, country=facility.country)
         found.append(finding("sourcing-covered-countries", text))
     return found
+
+
+STATUS_CODES = frozenset(
+    {"smelter-not-conformant", "smelter-active-not-conformant", "smelter-audit-expiring"}
+)
+
+
+def status_findings(
+    facility: Facility,
+    metal: str | None,
+    registry: Registry,
+    config: RiskConfig,
+    on: dt.date,
+    finding: Callable[[str, str], Finding],
+) -> list[Finding]:
+    """Findings about a resolved facility's RMAP status on `on` (the codes of STATUS_CODES); a registry
+    refresh judges a stored match again with this alone."""
+    status = registry.status(facility.smelter_id)
+    name = f"{facility.name} ({facility.smelter_id})"
+    if status is None:
+        if registry.has_statuses and facility.metal in registry.listed_metals:
+            text = w.NO_STATUS.format(metal=metal, name=name, on=on)
+            return [finding("smelter-not-conformant", text)]
+        return []
+    if status.status in config.accepted_statuses and status.expired(on):
+        text = w.AUDIT_EXPIRED.format(name=name, last_audit=status.last_audit)
+        return [finding("smelter-not-conformant", text)]
+    ends = status.audit_ends
+    if status.status in config.accepted_statuses and ends and ends <= on + config.audit_warning:
+        text = w.AUDIT_EXPIRING.format(name=name, ends=ends)
+        return [finding("smelter-audit-expiring", text)]
+    if status.status in config.participating_statuses:
+        text = w.ACTIVE.format(metal=metal, name=name, status=status.status)
+        return [finding("smelter-active-not-conformant", text)]
+    if status.status not in config.accepted_statuses:
+        text = w.NOT_CONFORMANT.format(metal=metal, name=name, status=status.status, as_of=status.as_of)
+        return [finding("smelter-not-conformant", text)]
+    return []
 
 
 def _resolution_finding(
@@ -79,17 +104,11 @@ def _resolution_finding(
 ) -> Finding:
     """The finding for a row that did not resolve cleanly: a gap, unknown, or to be reviewed."""
     if match.gap:
-        return finding(
-            "smelter-not-identified", f"Please identify the smelter in row {row.row} of the Smelter List."
-        )
+        return finding("smelter-not-identified", w.NOT_IDENTIFIED.format(row=row.row))
     if match.method == "none":
-        text = (
-            f"We cannot find {label!r} in the RMI smelter list ({match.note}); please check its id and name."
-        )
+        text = w.UNKNOWN.format(label=repr(label), note=match.note)
         return finding("smelter-unknown", text, row.smelter_id)
-    text = (
-        f"Row {row.row} ({label!r}) may be {match.matched_id} ({match.note}); please confirm the smelter id."
-    )
+    text = w.REVIEW.format(row=row.row, label=repr(label), smelter_id=match.matched_id, note=match.note)
     return finding("smelter-needs-review", text)
 
 
@@ -101,37 +120,49 @@ def match_metal(row: SmelterRow, match: Match, registry: Registry) -> str | None
     return facility.metal if facility else None
 
 
-# (code, topic, answers that raise it, sentence for the supplier); {metal} is filled in.
-ANSWER_RULES = (
+# The CAHRA question's region answers (CRT 2.x Q2, EMRT 1.x Q3): a "Yes" limited to a region, and
+# the words for where that is. Each says what a CMRT "Yes" to the covered-countries question says.
+REGIONS = w.REGIONS
+_COVERED = w.COVERED_AREA  # a CMRT "Yes" to the covered-countries question
+
+# (code, topic -> answers that raise it, sentence for the supplier): one rule per finding, whichever
+# question carries the answer; {metal}, {where} and {quoted} (a region answer, quoted) are filled in.
+ANSWER_RULES: tuple[tuple[str, dict[str, tuple[str, ...]], str], ...] = (
     (
         "sourcing-covered-countries",
-        "covered_countries",
-        ("Yes",),
-        "You declare {metal} sourced from the DRC or an adjoining country; please send your due diligence "
-        "on those smelters.",
+        {"covered_countries": ("Yes",), "cahra": tuple(REGIONS)},
+        w.COVERED_ANSWER,
     ),
     (
         "sourcing-cahra",
-        "cahra",
-        ("Yes",),
-        "You declare {metal} sourced from conflict-affected and high-risk areas; please send your due "
-        "diligence on those smelters.",
+        {"cahra": ("Yes", *REGIONS)},
+        w.CAHRA_ANSWER,
     ),
     (
         "smelters-not-all-identified",
-        "all_smelters_identified",
-        ("No",),
-        "You have not identified all {metal} smelters; please complete the Smelter List.",
+        {"all_smelters_identified": ("No",)},
+        w.NOT_ALL_IDENTIFIED,
     ),
 )
 COMPANY_RULES = (
-    ("no-sourcing-policy", "policy", "Please establish a responsible minerals sourcing policy."),
+    ("no-sourcing-policy", "policy", w.NO_POLICY),
     (
         "no-corrective-action-process",
         "corrective_action",
-        "Please include corrective action management in your supplier review process.",
+        w.NO_PROCESS,
     ),
 )
+
+
+def _answered(
+    decl: Declaration, topics: dict[str, tuple[str, ...]], metal: str
+) -> tuple[Field | None, str | None] | None:
+    """The first answer for `metal` among these topics that is one of the answers given for it."""
+    for topic, values in topics.items():
+        f, value = answer(decl, topic, metal)
+        if value in values:
+            return f, value
+    return None
 
 
 def declaration_findings(decl: Declaration, config: RiskConfig) -> list[Finding]:
@@ -145,19 +176,18 @@ def declaration_findings(decl: Declaration, config: RiskConfig) -> list[Finding]
     for metal in minerals(decl):
         if not in_scope(decl, metal):
             continue
-        rules = [
-            *ANSWER_RULES,
-            (
-                "low-supplier-response",
-                "supplier_response",
-                config.low_response,
-                "Few of your suppliers answered your {metal} survey; please follow up.",
-            ),
-        ]
-        for code, topic, values, message in rules:
-            f, value = answer(decl, topic, metal)
-            if value in values:
-                add(code, f, value, message.format(metal=metal), metal)
+        low_response = (
+            "low-supplier-response",
+            {"supplier_response": tuple(config.low_response)},
+            w.LOW_RESPONSE,
+        )
+        for code, topics, message in (*ANSWER_RULES, low_response):
+            hit = _answered(decl, topics, metal)
+            if hit is not None:
+                f, value = hit
+                quoted = f' ("{value}")' if value in REGIONS else ""
+                where = REGIONS.get(value or "", _COVERED)
+                add(code, f, value, message.format(metal=metal, where=where, quoted=quoted), metal)
         rows = [r for r in decl.smelters if (r.metal or "").casefold() == metal.casefold()]
         if not rows:
             f, value = answer(decl, "intentional", metal)
@@ -165,7 +195,7 @@ def declaration_findings(decl: Declaration, config: RiskConfig) -> list[Finding]
                 "metal-without-smelters",
                 f,
                 value,
-                f"You declare {metal} but list no {metal} smelter; please add them.",
+                w.NO_SMELTERS.format(metal=metal),
                 metal,
             )
         mixed = [r for r in rows if (r.recycled or "").strip().casefold() in ("no", "unknown")]
@@ -175,8 +205,7 @@ def declaration_findings(decl: Declaration, config: RiskConfig) -> list[Finding]
                 "recycled-claim-inconsistent",
                 f,
                 value,
-                f"You declare all {metal} recycled or scrap, but {len(mixed)} of your {metal} smelters are "
-                "not recycled-only; please correct the answer or the Smelter List.",
+                w.RECYCLED.format(metal=metal, count=len(mixed)),
                 metal,
             )
     for code, topic, message in COMPANY_RULES:
@@ -186,7 +215,7 @@ def declaration_findings(decl: Declaration, config: RiskConfig) -> list[Finding]
     return found
 
 
-def _row_evidence(row: SmelterRow) -> tuple[str, str | None]:
+def row_evidence(row: SmelterRow) -> tuple[str, str | None]:
     """The cell that best shows what the supplier declared for this row."""
     if row.id_input:
         return f"A{row.row}", row.id_input

@@ -48,3 +48,16 @@ def test_due_days_per_severity_come_from_configuration(tmp_path: Path) -> None:
     path.write_text('{"due_days": {"urgent": 3}}')
     with pytest.raises(ValueError, match="actions.json is not a readable action configuration"):
         load_due_after(path)
+
+
+def test_a_smelter_action_asks_only_what_its_outcome_says_active_and_expiring_smelters_meet_it() -> None:
+    active = finding_record("smelter-active-not-conformant", "low", "Gold", "CID000002", "active only")
+    expiring = finding_record("smelter-audit-expiring", "low", "Tin", "CID000004", "audit ends soon")
+    gone = finding_record("smelter-not-conformant", "high", "Tin", "CID000001", "not conformant")
+    (group,) = group_findings([gone, active, expiring])
+    assert "conformant or active" in group.required_outcome
+    assert (group.unmet, group.smelters) == ([gone], ["CID000001", "CID000002", "CID000004"])
+    (met,) = group_findings([active, expiring])  # the non-conformant smelter is gone: nothing is unmet
+    assert met.unmet == []
+    (policy,) = group_findings([finding_record("no-sourcing-policy", "medium", None, None, "no policy")])
+    assert len(policy.unmet) == 1  # kinds without a narrower rule: every finding is unmet

@@ -53,7 +53,6 @@ def test_lookup_alias_matches_exactly_within_its_metal(registry: Registry) -> No
         ("Tin", "Timah Kundur Smelting", "Indonesia", "CID900002"),  # swapped words
         ("Tin", "PT Kundur Timah Smelting Tbk", None, "CID900002"),  # other legal suffixes
         ("Tungsten", "Wolfram Bergbau & Hütten GmbH", "Austria", "CID900004"),
-        ("Gold", "Metalor Technologies SA", "Switzerland", "CID900006"),  # sibling told apart by country
     ],
 )
 def test_names_resolve_despite_spelling(
