@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,12 @@ from activities.corrective import CorrectiveActivities
 from activities.email import EmailActivities, SmtpConfig
 from activities.intake import IntakeActivities
 from activities.links import LinkSigner
+from activities.notices import Notices
+from activities.outreach import OutreachActivities
 from activities.records import RecordActivities
+from activities.refresh import RefreshActivities
+from activities.registry_import import RegistryImportActivities
+from activities.webhooks import WebhookActivities
 from models.settings import Settings
 
 
@@ -23,8 +29,14 @@ def build_activities(
     *,
     search_attributes: bool = True,
     pool: Any = None,
+    executor: Executor | None = None,
+    sends_email: bool = True,
 ) -> list[Callable[..., Any]]:
-    """Every activity a worker registers, built from settings and a session factory (`models.db`)."""
+    """Every activity a worker registers, built from settings and a session factory (`models.db`).
+
+    `executor` runs their blocking work (database, parsing); the worker sizes it to its activity slots.
+    `sends_email`: the worker serves the email queue too, so a campaign sends its requests itself.
+    """
     smtp = SmtpConfig(
         host=settings.smtp_host,
         port=settings.smtp_port,
@@ -34,22 +46,40 @@ def build_activities(
         password=settings.smtp_password,
     )
     links = LinkSigner(settings.upload_secret, settings.public_base_url)
+    email = EmailActivities(sessions, smtp, links, executor=executor)
     return activities_of(
-        RecordActivities(sessions),
-        EmailActivities(sessions, smtp, links),
+        RecordActivities(sessions, executor),
+        email,
         IntakeActivities(
             sessions,
             Path(settings.resolved_file_store_dir()),
             pool,
             risk_config=settings.resolved_risk_config(),
+            executor=executor,
         ),
         CampaignActivities(
             sessions,
             max_upload_bytes=settings.max_upload_bytes,
+            in_flight=settings.campaign_in_flight,
             search_attributes=search_attributes,
             email_queue=settings.resolved_email_task_queue(),
+            executor=executor,
+            email=email,
+            email_per_second=settings.email_per_second if sends_email else 0,
         ),
-        CorrectiveActivities(sessions, Path(settings.data_dir) / "actions.json"),
+        CorrectiveActivities(sessions, Path(settings.data_dir) / "actions.json", executor),
+        RefreshActivities(
+            sessions,
+            settings.resolved_risk_config(),
+            executor,
+            notices=Notices(sessions, smtp),
+            base_url=settings.public_base_url,
+        ),
+        OutreachActivities(
+            sessions, Notices(sessions, smtp), executor=executor, risk_config=settings.resolved_risk_config()
+        ),
+        RegistryImportActivities(sessions, settings.resolved_risk_config(), executor),
+        WebhookActivities(sessions, executor),
     )
 
 
@@ -59,8 +89,17 @@ def activities_of(
     intake: IntakeActivities,
     campaign: CampaignActivities,
     corrective: CorrectiveActivities,
+    refresh: RefreshActivities | None = None,
+    outreach: OutreachActivities | None = None,
+    importing: RegistryImportActivities | None = None,
+    webhooks: WebhookActivities | None = None,
 ) -> list[Callable[..., Any]]:
-    """The activity methods of already-built activity objects."""
+    """The activity methods of already-built activity objects (a registry refresh's too, when given)."""
+    notices = Notices(corrective.sessions, email.smtp)
+    refreshing = refresh or RefreshActivities(corrective.sessions, notices=notices)
+    engaging = outreach or OutreachActivities(corrective.sessions, notices)
+    lists = importing or RegistryImportActivities(corrective.sessions)
+    hooks = webhooks or WebhookActivities(corrective.sessions)
     return [
         records.record_transition,
         records.record_campaign,
@@ -71,6 +110,17 @@ def activities_of(
         campaign.start_survey_page,
         corrective.plan_actions,
         corrective.record_action,
+        refreshing.begin_refresh,
+        refreshing.reassess_page,
+        refreshing.finish_refresh,
+        refreshing.send_digests,
+        engaging.start_outreach,
+        engaging.outreach_step,
+        engaging.record_outreach,
+        lists.import_newest,
+        hooks.collect,
+        hooks.deliver,
+        hooks.give_up,
     ]
 
 
@@ -81,7 +131,11 @@ __all__ = [
     "IntakeActivities",
     "LinkSigner",
     "RecordActivities",
+    "OutreachActivities",
+    "RefreshActivities",
+    "RegistryImportActivities",
     "SmtpConfig",
+    "WebhookActivities",
     "activities_of",
     "build_activities",
 ]

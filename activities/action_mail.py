@@ -6,28 +6,36 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from activities.errors import missing_row
 from models.corrective import CorrectiveAction
 from models.enums import EmailKind
 from models.messages import EmailRequest
 from models.supplier import Supplier
+from risk.wording import translate
 
 
-def action_context(session: Session, req: EmailRequest) -> dict[str, Any]:
-    """The template variables of an action email (`action`, `reason`)."""
+def action_context(session: Session, req: EmailRequest, language: str = "en") -> dict[str, Any]:
+    """The template variables of an action email (`action`, `reason`), its findings and expected outcome
+    in the supplier's language."""
     action = session.get(CorrectiveAction, req.action_id)
     if action is None:
-        raise ValueError(f"corrective action {req.action_id} does not exist")
+        raise missing_row(f"corrective action {req.action_id}")
     return {
         "action": {
             "n": action.n,
+            "number": f"{action.survey_id}/{action.n}",  # as the console and the CLI show it
             "kind": action.kind,
             "severity": action.severity,
             "metal": action.metal or "",
             "status": action.status,
-            "required_outcome": action.required_outcome,
+            "required_outcome": translate(action.required_outcome, language),
             "owner": action.owner or "",
             "findings": [
-                {"message": f["message"], "metal": f.get("metal"), "smelter_id": f.get("smelter_id")}
+                {
+                    "message": translate(f["message"], language),
+                    "metal": f.get("metal"),
+                    "smelter_id": f.get("smelter_id"),
+                }
                 for f in action.findings
             ],
             "smelters": list(dict.fromkeys(f["smelter_id"] for f in action.findings if f.get("smelter_id"))),

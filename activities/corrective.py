@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
+from activities.blocking import Blocking
+from activities.errors import missing_row
+from activities.outreach import engage, not_conformant_in
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.corrective import ActionEvent, ActionEvidence, CorrectiveAction
 from models.enums import ActionStatus, ActivityName
 from models.messages import ActionChange, ActionPlan, PlanActions
+from models.refresh_messages import OutreachInput
 from models.supplier import Supplier
 from models.survey import Finding, Survey
 from risk.actions import ActionGroup, finding_record, group_findings, load_due_after
@@ -36,19 +40,34 @@ def snapshot(action: CorrectiveAction) -> dict[str, Any]:
 class CorrectiveActivities:
     """Writes corrective actions; the session factory and the due-date configuration are injected."""
 
-    def __init__(self, sessions: sessionmaker[Session], config: Path | None = None) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], config: Path | None = None, executor: Executor | None = None
+    ) -> None:
         self._sessions = sessions
+        self.sessions = sessions  # the activities of a registry refresh share them (activities_of)
+        self._blocking = Blocking(executor)
         self._config = config  # <data dir>/actions.json: {"due_days": {"high": 30, ...}}
 
     @activity.defn(name=ActivityName.PLAN_ACTIONS)
     async def plan_actions(self, req: PlanActions) -> list[ActionPlan]:
-        """Open an action per new finding group of the file; count what remains of the open ones."""
-        return await asyncio.to_thread(self.plan, req)
+        """Open an action per new finding group of the file; count what remains of the open ones. Each
+        facility that is a not-conformant finding gets an outreach workflow (unless one ran already)."""
+        plans = await self._blocking(self.plan, req)
+        client, queue = activity.client(), activity.info().task_queue
+        for cid in await self._blocking(self.not_conformant, req.file_id):
+            reason = f"a not-conformant finding on case {req.survey_id}"
+            await engage(client, queue, OutreachInput(smelter_id=cid, reason=reason))
+        return plans
+
+    def not_conformant(self, file_id: int) -> list[str]:
+        """The facilities a file names that are not conformant (blocking)."""
+        with self._sessions() as session:
+            return not_conformant_in(session, file_id)
 
     @activity.defn(name=ActivityName.RECORD_ACTION)
     async def record_action(self, change: ActionChange) -> None:
         """Apply a change to an action with its timeline entry and audit event, once per key."""
-        await asyncio.to_thread(self.apply, change)
+        await self._blocking(self.apply, change)
 
     def plan(self, req: PlanActions) -> list[ActionPlan]:
         """Plan (blocking); running it again for the same file gives the same answer."""
@@ -56,7 +75,7 @@ class CorrectiveActivities:
         with self._sessions.begin() as session:
             survey = session.get(Survey, req.survey_id)
             if survey is None:
-                raise ValueError(f"survey {req.survey_id} does not exist")
+                raise missing_row(f"survey {req.survey_id}")
             supplier = session.get(Supplier, survey.supplier_id)
             owner = supplier.owner_email if supplier and supplier.owner_email else None
             rows = session.scalars(
@@ -74,16 +93,16 @@ class CorrectiveActivities:
                 .order_by(CorrectiveAction.n)
             ).all()
             plans: list[ActionPlan] = []
-            live = {a.group_key: a for a in actions if a.status in OPEN or a.opened_file_id == req.file_id}
+            live = {a.group_key: a for a in actions if a.status in OPEN or _opened_by(a, req)}
             for action in live.values():
                 group = groups.get(action.group_key)
-                new = action.opened_file_id == req.file_id
+                new = _opened_by(action, req)
                 if group is not None and not new:
                     action.findings = group.findings
                 plans.append(self._plan_of(action, new, group, due_after, owner))
             n = max((a.n for a in actions), default=0)
             for key, group in groups.items():
-                if key in live:
+                if key in live or not group.unmet:  # nothing to ask of the supplier: no action
                     continue
                 n += 1
                 action = _open(session, survey.id, req, n, group, owner)
@@ -103,7 +122,7 @@ class CorrectiveActivities:
             n=action.n,
             workflow_id=action.workflow_id,
             new=new,
-            remaining=len(group.findings) if group else 0,
+            remaining=len(group.unmet) if group else 0,
             due_after=due_after[action.severity],
             owner=action.owner or owner,
             severity=action.severity,
@@ -116,13 +135,15 @@ class CorrectiveActivities:
                 return
             action = session.get(CorrectiveAction, change.action_id, with_for_update=True)
             if action is None:
-                raise ValueError(f"corrective action {change.action_id} does not exist")
+                raise missing_row(f"corrective action {change.action_id}")
             before = snapshot(action)
             now = utcnow()
             action.status = change.status.value
-            action.due_at = change.due_at
+            if change.due_at is not None:  # None: as recorded
+                action.due_at = change.due_at
             action.owner = change.owner or action.owner
-            action.follow_ups = change.follow_ups
+            if change.follow_ups is not None:
+                action.follow_ups = change.follow_ups
             if change.event in ("action.waived", "action.accepted", "action.rejected") and change.note:
                 action.justification = change.note
             if change.status == ActionStatus.RESOLVED:
@@ -174,6 +195,13 @@ class CorrectiveActivities:
             )
 
 
+def _opened_by(action: CorrectiveAction, req: PlanActions) -> bool:
+    """True when this planning opened the action: the same upload, or the same refresh's assessment."""
+    if req.assessment_id is not None:
+        return action.opened_assessment_id == req.assessment_id
+    return action.opened_file_id == req.file_id and action.opened_assessment_id is None
+
+
 def _open(
     session: Session, survey_id: int, req: PlanActions, n: int, group: ActionGroup, owner: str | None
 ) -> CorrectiveAction:
@@ -190,6 +218,7 @@ def _open(
         status=ActionStatus.OPEN.value,
         findings=group.findings,
         opened_file_id=req.file_id,
+        opened_assessment_id=req.assessment_id,
     )
     session.add(action)
     session.flush()

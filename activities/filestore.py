@@ -11,6 +11,8 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.audit import AuditEvent
+from models.base import utcnow
+from models.enums import CheckStatus
 from models.files import StoredFile
 from models.messages import SubmitUpload
 
@@ -69,3 +71,24 @@ def store_upload(
             )
         )
     return SubmitUpload(file_id=row.id, sha256=sha, size=size, submitted_by=uploaded_by)
+
+
+def refuse_upload(sessions: sessionmaker[Session], file_id: int, reason: str, by: str = "system") -> None:
+    """Mark a stored file the case did not take as refused, with the reason shown where its issues are
+    (a file already checked keeps its result)."""
+    with sessions.begin() as session:
+        row = session.get(StoredFile, file_id, with_for_update=True)
+        if row is None or row.check_status != CheckStatus.PENDING:
+            return
+        row.check_status, row.checked_at = CheckStatus.REFUSED.value, utcnow()
+        row.issues = [
+            {"severity": "error", "code": "upload-refused", "sheet": None, "cell": None, "message": reason}
+        ]
+        session.add(
+            AuditEvent(
+                actor=by,
+                action="file.refused",
+                subject=f"survey:{row.survey_id}",
+                after={"file_id": row.id, "reason": reason},
+            )
+        )

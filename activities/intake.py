@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 import risk
 from activities import metrics
-from activities.compose import mail_language
+from activities.blocking import Blocking
+from activities.errors import missing_row
+from i18n import language_for
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.campaign import Campaign
@@ -23,11 +24,14 @@ from models.enums import ActivityName, CheckStatus
 from models.files import StoredFile
 from models.messages import AssessOutcome, CheckOutcome, FileRef
 from models.supplier import Supplier
-from models.survey import Finding, Survey
+from models.survey import Survey
+from mrt.check import status as mrt_status
 from mrt.isolation import ParsePool
 from mrt.model import Declaration, Issue
 from mrt.report import FileResult, check_file
+from reports.case_scope import planned_for, within_scope
 from reports.declared import record_declaration
+from risk.assessed import save_assessment
 
 WRONG_TEMPLATE = {
     "en": "This file is a {found}; this survey asks for the {wanted}. "
@@ -64,8 +68,10 @@ class IntakeActivities:
         file_store: Path,
         pool: ParsePool | None = None,
         risk_config: Path | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self._sessions = sessions
+        self._blocking = Blocking(executor)
         self._store = file_store.resolve()
         self._pool = pool
         self._risk_config = risk_config  # <data dir>/risk.json, read per assessment as the CLI does
@@ -73,19 +79,19 @@ class IntakeActivities:
     @activity.defn(name=ActivityName.VERIFY_UPLOAD)
     async def verify_upload(self, ref: FileRef) -> None:
         """Reject an upload whose stored file is missing, foreign, altered or too large."""
-        await asyncio.to_thread(self.verify, ref)
+        await self._blocking(self.verify, ref)
 
     @activity.defn(name=ActivityName.CHECK_UPLOAD)
     async def check_upload(self, ref: FileRef) -> CheckOutcome:
         """Check the file with `mrt` in the supplier's language and record its issues."""
-        outcome = await asyncio.to_thread(self.check, ref)
+        outcome = await self._blocking.heartbeating(self.check, ref)
         metrics.upload_checked(outcome.status.value)
         return outcome
 
     @activity.defn(name=ActivityName.ASSESS_UPLOAD)
     async def assess_upload(self, ref: FileRef) -> AssessOutcome:
         """Assess a complete declaration with `risk` and record its findings (counted by code)."""
-        outcome, codes = await asyncio.to_thread(self.assess_codes, ref)
+        outcome, codes = await self._blocking.heartbeating(self.assess_codes, ref)
         metrics.findings(codes)
         return outcome
 
@@ -123,11 +129,13 @@ class IntakeActivities:
         stored = self.verify(ref)
         with self._sessions() as session:
             campaign, supplier = _case(session, ref.survey_id)
-        language = mail_language(supplier.language)
+            planned = planned_for(session, ref.survey_id)  # asked about its plan's minerals only
+        language = language_for(supplier.language)
         result = check_file(self.path_of(stored), language, pool=self._pool)
-        issues = [issue_record(i) for i in result.issues]
+        asked = within_scope(result.issues, planned)
+        issues = [issue_record(i) for i in asked]
         decl = result.declaration
-        status = CheckStatus(result.status)
+        status = CheckStatus(result.status if decl is None else mrt_status(asked))
         if decl is not None and decl.family != campaign.template:
             status = CheckStatus.INCOMPLETE
             text = WRONG_TEMPLATE.get(language, WRONG_TEMPLATE["en"])
@@ -181,20 +189,7 @@ class IntakeActivities:
         assessment = risk.assess(decl, registry, config=risk.load_risk_config(self._risk_config))
         with self._sessions.begin() as session:
             record_declaration(session, stored.id, decl)  # what reports count, kept with the findings
-            session.execute(delete(Finding).where(Finding.file_id == stored.id))
-            for f in assessment.findings:
-                session.add(
-                    Finding(
-                        survey_id=ref.survey_id,
-                        file_id=stored.id,
-                        code=f.code,
-                        severity=f.severity,
-                        message=f.message,
-                        metal=f.metal,
-                        smelter_id=f.smelter_id,
-                        details=f.to_dict(),
-                    )
-                )
+            save_assessment(session, ref.survey_id, stored.id, assessment)
             session.add(
                 AuditEvent(
                     actor="system",
@@ -215,8 +210,9 @@ class IntakeActivities:
 def _case(session: Session, survey_id: int) -> tuple[Campaign, Supplier]:
     survey = session.get(Survey, survey_id)
     if survey is None:
-        raise ValueError(f"survey {survey_id} does not exist")
+        raise missing_row(f"survey {survey_id}")
     campaign = session.get(Campaign, survey.campaign_id)
     supplier = session.get(Supplier, survey.supplier_id)
-    assert campaign is not None and supplier is not None
+    if campaign is None or supplier is None:
+        raise missing_row(f"the campaign or supplier of survey {survey_id}")
     return campaign, supplier

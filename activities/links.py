@@ -30,6 +30,10 @@ class LinkSigner:
         """The personal upload link of a case."""
         return f"{self._base}/upload/{self.token(survey_id, expires)}"
 
+    def page_url(self, path: str) -> str:
+        """A page of the console or portal, e.g. `/cases/12`."""
+        return f"{self._base}{path}"
+
     def verify(self, token: str, now: dt.datetime) -> int:
         """The case id a token grants uploads to; raises LinkError when it is not valid now."""
         parts = token.split(".")

@@ -10,12 +10,14 @@ from temporalio.common import MetricMeter
 
 EMAILS_SENT = "minerals_emails_sent_total"
 EMAIL_FAILURES = "minerals_email_failures_total"
+EMAILS_BOUNCED = "minerals_emails_bounced_total"
 UPLOADS_CHECKED = "minerals_uploads_checked_total"
 FINDINGS = "minerals_findings_total"
 
 DESCRIPTIONS = {
     EMAILS_SENT: "Emails handed to the SMTP relay, by kind",
     EMAIL_FAILURES: "Failed SMTP attempts (the activity retries), by kind",
+    EMAILS_BOUNCED: "Emails the relay refused for good (not retried), by kind",
     UPLOADS_CHECKED: "Uploaded templates checked, by check status",
     FINDINGS: "Risk findings recorded on assessed templates, by finding code",
 }
@@ -39,6 +41,11 @@ def email_sent(kind: str) -> None:
 def email_failed(kind: str) -> None:
     """Count one failed attempt to send an email."""
     _add(EMAIL_FAILURES, 1, "kind", kind)
+
+
+def email_bounced(kind: str) -> None:
+    """Count one email the relay refused for good."""
+    _add(EMAILS_BOUNCED, 1, "kind", kind)
 
 
 def upload_checked(status: str) -> None:

@@ -1,10 +1,13 @@
-"""Indexes the console's case list needs to stay fast at 100,000 cases (see bench/bench_case_list.py)."""
+"""Indexes the console's case list, Today and dashboard need to stay fast at 100,000 cases (see
+bench/bench_case_list.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, Index, func
 from sqlalchemy.schema import CreateIndex
 
+from models.corrective import ActionEvidence, CorrectiveAction
+from models.outbox import EmailMessage
 from models.supplier import Supplier
 from models.survey import Finding, Survey
 
@@ -23,6 +26,20 @@ CASE_LIST_INDEXES = [
     Index("ix_suppliers_owner_email", Supplier.owner_email),
     Index("ix_findings_metal", Finding.metal),
     Index("ix_findings_smelter_id", Finding.smelter_id),
+]
+# Today and the dashboard's email faults: unsent and bounced emails are few, so a partial index holds only
+# them (bounced emails are never sent); actions are read by due date, waiting evidence by age (migration 3).
+TODAY_INDEXES = [
+    Index(
+        "ix_email_messages_unsent",
+        EmailMessage.bounced_at,  # first: the newest bounces are read in order, the unsent are a range
+        EmailMessage.survey_id,
+        EmailMessage.created_at,
+        sqlite_where=EmailMessage.sent_at.is_(None),
+        postgresql_where=EmailMessage.sent_at.is_(None),
+    ),
+    Index("ix_corrective_actions_due", CorrectiveAction.due_at, CorrectiveAction.status),
+    Index("ix_action_evidence_review", ActionEvidence.review, ActionEvidence.created_at),
 ]
 
 

@@ -34,6 +34,7 @@ class CorrectiveAction(Base):
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     justification: Mapped[str | None] = mapped_column(Text)  # why it was waived, accepted or rejected
     opened_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))  # the assessed file
+    opened_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))  # by a refresh
     resolved_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     follow_ups: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.schema import current, head, require_current, upgrade
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets a busy timeout and foreign keys on."""
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    """An engine for `url` keeping `pool_size` connections; SQLite gets a busy timeout and foreign keys on."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=pool_size)
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn, _record):  # type: ignore[no-untyped-def]
@@ -26,7 +26,7 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size)
 
 
 def create_schema(engine: Engine) -> None:

@@ -73,6 +73,7 @@ class EmailKind(StrEnum):
     ACTION_ESCALATION = "action-escalation"  # to the internal owner: the due date has passed
     ACTION_REJECTED = "action-rejected"  # the response was not enough: why, and the new due date
     ACTION_CLOSED = "action-closed"  # resolved, accepted or waived
+    BOUNCE_NOTICE = "bounce-notice"  # to the internal owner: the relay refused the supplier's address
 
 
 class ActionStatus(StrEnum):
@@ -109,6 +110,14 @@ class CheckStatus(StrEnum):
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
     UNREADABLE = "unreadable"
+    REFUSED = "refused"  # the case did not take the file (another was being checked, the case closed, …)
+
+
+class ErrorType(StrEnum):
+    """Non-retryable activity failure types that workflows react to by name."""
+
+    EMAIL_BOUNCED = "EmailBounced"  # the relay refused the address for good (5xx, invalid address)
+    MISSING_ROW = "MissingRow"  # the case, supplier or action row the activity needs does not exist
 
 
 class ActivityName(StrEnum):

@@ -14,9 +14,9 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class Message(BaseModel):
-    """Base of every message: immutable, unknown fields rejected."""
+    """Base of every message: immutable; unknown fields ignored, so workers of two versions share a queue."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class Cadence(Message):
@@ -42,6 +42,10 @@ class SurveyInput(Message):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     indexed: bool = False  # keep the Stage/DueAt/ReminderCount/RiskLevel search attributes current
     email_queue: str | None = None  # task queue of the email activities; None: the workflow's own
+    # The campaign recorded the request step before starting the workflow (activities/requests.py), and
+    # sent its email unless request_sent is False; a workflow started otherwise does both itself.
+    requested: bool = False
+    request_sent: bool = False
 
 
 class SubmitUpload(Message):
@@ -92,6 +96,26 @@ class Reopen(Message):
     due_at: AwareDatetime | None = None
 
 
+class RemindNow(Message):
+    """Signal: send the supplier a reminder now (staff's bulk remind), outside the cadence."""
+
+    actor: str
+
+
+class HoldReminders(Message):
+    """Signal: staff pause (or resume) a case's reminders, escalation and overdue marking."""
+
+    actor: str
+    reason: str = ""
+
+
+class ContactChanged(Message):
+    """Signal: staff corrected the supplier's email; an email the relay refused is sent again."""
+
+    email: str
+    actor: str
+
+
 class SurveyState(Message):
     """Query: the live state of a survey."""
 
@@ -106,6 +130,9 @@ class SurveyState(Message):
     finding_count: int | None = None
     exempt_reason: str | None = None
     open_actions: int = 0  # corrective actions not closed yet; the survey ends after them
+    bounced: EmailKind | None = (
+        None  # the relay refused this email to the supplier; staff correct the address
+    )
 
 
 # --- survey activities -----------------------------------------------------------------------------
@@ -126,6 +153,25 @@ class Transition(Message):
     exempt_reason: str | None = None
     last_file_id: int | None = None
     note: str = ""
+
+
+def step_key(workflow_id: str, round_: int, step: str) -> str:
+    """The idempotency key of a case's step: its audit event and its email are written once per key."""
+    return f"{workflow_id}/r{round_}/{step}"
+
+
+def first_request(workflow_id: str, inp: SurveyInput) -> tuple[Transition, EmailRequest]:
+    """A survey's first step, as the survey workflow records it: the case requested, the request email."""
+    key = step_key(workflow_id, 0, "request")
+    transition = Transition(
+        survey_id=inp.survey_id,
+        key=key,
+        action=Stage.REQUESTED.action,
+        stage=Stage.REQUESTED,
+        due_at=inp.due_at,
+    )
+    email = EmailRequest(survey_id=inp.survey_id, key=key, kind=EmailKind.REQUEST, due_at=inp.due_at)
+    return transition, email
 
 
 class EmailRequest(Message):
@@ -180,6 +226,7 @@ class PlanActions(Message):
     survey_id: int
     file_id: int
     prefix: str  # capa-{campaign}-{supplier}; the action number is appended
+    assessment_id: int | None = None  # a registry refresh's assessment of the same file, not an upload
 
 
 class ActionPlan(Message):
@@ -214,6 +261,7 @@ class FindingsRemaining(Message):
 
     file_id: int
     remaining: int = Field(ge=0)
+    note: str = ""  # set when a registry refresh, not a new template, judged the findings again
 
 
 class ActionDecision(Message):
@@ -247,6 +295,9 @@ class ActionState(Message):
     escalated: bool = False
     remaining: int | None = None  # findings left after the last template, when one came
     evidence_pending: int = 0  # documents waiting for a staff review
+    bounced: EmailKind | None = (
+        None  # the relay refused this email to the supplier; staff correct the address
+    )
 
 
 class ActionChange(Message):
@@ -257,9 +308,9 @@ class ActionChange(Message):
     event: str  # e.g. "action.rejected"
     actor: str = "system"
     status: ActionStatus
-    due_at: dt.datetime
+    due_at: dt.datetime | None = None  # None: as recorded (the survey closing an action that ended)
     owner: str | None = None
-    follow_ups: int = 0
+    follow_ups: int | None = None  # None: as recorded
     note: str = ""
     file_id: int | None = None
     evidence: str | None = None  # template | document: record the file as evidence

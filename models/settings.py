@@ -12,7 +12,7 @@ from typing import Any
 
 PREFIX = "MINERALS_"
 SETTINGS_FILE = "settings.json"
-SECRETS = frozenset({"smtp_password", "upload_secret", "temporal_api_key"})
+SECRETS = frozenset({"smtp_password", "upload_secret", "temporal_api_key", "oidc_client_secret"})
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -50,11 +50,22 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     file_store_dir: str = ""  # default data_dir/files
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Console sign-in: a client address with this many failed sign-ins inside the window waits (HTTP 429)
+    signin_throttle_failures: int = 20
+    signin_throttle_window: str = "10m"
+    # Single sign-on (OpenID Connect, authorization code with PKCE); off while oidc_issuer is empty
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_role_claim: str = "groups"  # the ID token claim whose values map to roles
+    oidc_roles: str = ""  # claim value=role pairs, e.g. "minerals-admins=admin,minerals-staff=viewer"
     # Survey cadence defaults (durations like "14d", "36h", "2s")
     reminder_every: str = "14d"
     reminders: int = 3
     escalation_after: str = "7d"
     campaign_page_size: int = 500
+    fiscal_year_start_month: int = 1  # 4: FY2025 runs April 2025 to March 2026 (named by its start)
+    campaign_in_flight: int = 40  # surveys started but not past their first step, at most (see README)
     # Worker scale and operations
     email_task_queue: str = ""  # email activities' own queue; default "<task_queue>-email"
     email_per_second: float = 2.0  # server-side limit across every worker of the email queue
@@ -100,6 +111,10 @@ class Settings:
     def escalation_delay(self) -> timedelta:
         """The default wait between the last reminder and escalation."""
         return parse_duration(self.escalation_after)
+
+    def signin_throttle_period(self) -> timedelta:
+        """The window over which a client's failed sign-ins are counted."""
+        return parse_duration(self.signin_throttle_window)
 
     def public(self) -> dict[str, Any]:
         """All settings with secrets masked: safe to print or log."""

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
+
+_EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
+
+
+def is_email_address(value: str) -> bool:
+    """True for one plain address (name@domain.tld); no display name, list or spaces."""
+    return bool(_EMAIL.match(value))
 
 
 class Supplier(Base):

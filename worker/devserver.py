@@ -114,9 +114,26 @@ class DevServer:
             cmd += ["--search-attribute", f"{key.name}={_SA_TYPES[key.indexed_value_type]}"]
         return cmd
 
-    async def start(self, timeout: float = 60.0) -> None:
+    async def start(self, timeout: float = 60.0, attempts: int = 3) -> None:
         """Start the server and wait until its frontend answers."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        for attempt in range(attempts):
+            offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+            try:
+                return await self._start_once(timeout)
+            except StackError:
+                # A port found free can be taken by another process before the server binds it.
+                if attempt + 1 == attempts or b"address already in use" not in self._log_since(offset):
+                    raise
+                self.port = reuse_port(self.port, self.host)
+                self.ui_port = reuse_port(self.ui_port, self.host) if self.ui_port else None
+
+    def _log_since(self, offset: int) -> bytes:
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            return log.read()
+
+    async def _start_once(self, timeout: float) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 (the child keeps writing to it)
         try:
             self.process = subprocess.Popen(

@@ -22,6 +22,13 @@ MASK = "***"
 MIN_SECRET = 4  # shorter values would mask ordinary words
 # Context the Temporal loggers attach to a record (`extra`), flattened into the JSON object.
 TEMPORAL_EXTRAS = ("temporal_activity", "temporal_workflow", "temporal_update")
+# Third-party loggers whose INFO lines narrate every connection and request (the mail capture's SMTP
+# dialogue, "Connection lost during _handle_client()"; uvicorn's access log; alembic's "Context impl"):
+# WARNING and above only,
+# unless MINERALS_LOG_LEVEL=DEBUG asks for everything.
+CHATTY = ("mail.log", "mail.debug", "uvicorn.access", "alembic.runtime.migration")
+# Loggers that libraries give handlers of their own; ours take them over.
+OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -155,6 +162,13 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(level if level <= logging.DEBUG else max(level, logging.WARNING))
+    # A library's own logging config (uvicorn's default dictConfig) would bypass redaction and format.
+    for name in OWN_HANDLERS:
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
     # JSON lines carry the Temporal context as fields; text keeps it in the message.
     activity.logger.activity_info_on_message = fmt == "text"
     workflow.logger.workflow_info_on_message = fmt == "text"

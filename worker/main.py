@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import compileall
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,43 +16,37 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-import models
-import workflows
 from activities import build_activities
 from models.db import make_engine, prepare_schema, session_factory
 from models.enums import ActivityName
 from models.settings import Settings, SettingsError, parse_duration
 from worker.client import connect, metrics_address, worker_runtime
 from worker.logs import loggable
+from worker.retries import QuietRetries
 from workflows import WORKFLOWS
 
 log = logging.getLogger("minerals.worker")
+SHUTDOWN_MARGIN = timedelta(seconds=30)  # beyond the activities' grace time, for the SDK to wind down
 
 QUEUES = ("all", "workflows", "email")
 EMAIL_ACTIVITIES = frozenset({ActivityName.SEND_EMAIL.value})
 
 
-def database(settings: Settings) -> sessionmaker[Session]:
+def database(settings: Settings, queues: str = "all") -> sessionmaker[Session]:
     """A session factory on the configured database, its tables created if missing."""
-    engine = make_engine(settings.resolved_database_url())
+    # A connection per activity slot: the blocking work of that many activities runs at once.
+    engine = make_engine(settings.resolved_database_url(), pool_size=activity_slots(settings, queues))
     prepare_schema(engine)
     return session_factory(engine)
 
 
 # Deterministic, side-effect-free modules shared with the sandbox instead of re-imported for every
-# workflow run: re-building the pydantic messages cost ~0.3 s CPU per survey (bench_campaign.py).
-PASSTHROUGH = ("pydantic", "pydantic_core", "annotated_types", "models.messages", "models.enums")
-
-
-def cache_sandbox_bytecode() -> None:
-    """Write the bytecode of the modules the sandbox imports afresh for every workflow run, where missing.
-
-    Without .pyc files (PYTHONDONTWRITEBYTECODE, a source checkout) each run compiles them from source
-    again: a fifth of a survey's worker CPU (bench_campaign.py). Best effort: an installed wheel has them.
-    """
-    for package in (workflows, models):
-        for folder in package.__path__:
-            compileall.compile_dir(folder, quiet=2)
+# workflow run, our own workflow code included: re-building the pydantic messages cost ~0.3 s CPU per
+# survey, and re-importing `workflows` and `models` a third of a survey's worker CPU (bench_campaign.py).
+# Passed-through code is not checked by the sandbox's restrictions at run time; the workflow tests run
+# the same code under the strict default sandbox (and tests/replay over committed histories), so a
+# non-deterministic call is still caught before it ships.
+PASSTHROUGH = ("pydantic", "pydantic_core", "annotated_types", "models", "workflows")
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -91,6 +85,7 @@ def scale(settings: Settings) -> Scale:
         "max_concurrent_workflow_tasks",
         "max_concurrent_email",
         "max_cached_workflows",
+        "campaign_in_flight",
     ):
         if getattr(settings, name) < 1:
             raise SettingsError(f"MINERALS_{name.upper()} must be at least 1, got {getattr(settings, name)}")
@@ -127,6 +122,17 @@ def is_email(fn: Callable[..., Any]) -> bool:
     return activity_name(fn) in EMAIL_ACTIVITIES
 
 
+def activity_slots(settings: Settings, queues: str) -> int:
+    """How many activities the chosen workers run at once: the size of their blocking-work thread pool."""
+    plan, chosen = scale(settings), check_queues(queues)
+    return (plan.activities if chosen != "email" else 0) + (plan.email if chosen != "workflows" else 0)
+
+
+def activity_pool(settings: Settings, queues: str) -> ThreadPoolExecutor:
+    """A thread pool with one thread per activity slot (threads start as they are needed)."""
+    return ThreadPoolExecutor(activity_slots(settings, queues), thread_name_prefix="minerals-activity")
+
+
 def main_worker(
     client: Client, settings: Settings, activities: Sequence[Callable[..., Any]], **options: Any
 ) -> Worker:
@@ -146,7 +152,7 @@ def main_worker(
         max_concurrent_workflow_tasks=plan.workflow_tasks,
         max_cached_workflows=plan.cached_workflows,
         graceful_shutdown_timeout=plan.graceful,
-        **options,
+        **{"interceptors": [QuietRetries()], **options},
     )
 
 
@@ -162,7 +168,7 @@ def email_worker(
         max_concurrent_activities=plan.email,
         max_task_queue_activities_per_second=plan.email_per_second,
         graceful_shutdown_timeout=plan.graceful,
-        **options,
+        **{"interceptors": [QuietRetries()], **options},
     )
 
 
@@ -172,15 +178,20 @@ def build_workers(
     sessions: sessionmaker[Session] | None = None,
     *,
     queues: str = "all",
+    executor: Executor | None = None,
     **options: Any,
 ) -> list[Worker]:
-    """The workers for `queues` (all, workflows or email), sharing one client and activity set."""
+    """The workers for `queues` (all, workflows or email), sharing one client, activity set and the thread
+    pool of their blocking work (`executor`, by default one thread per activity slot)."""
     chosen = check_queues(queues)
     scale(settings)
-    activities = build_activities(settings, sessions or database(settings))
+    executor = executor or activity_pool(settings, chosen)
+    options.setdefault("activity_executor", executor)  # kept with the workers: run_workers shuts it down
+    activities = build_activities(
+        settings, sessions or database(settings, chosen), executor=executor, sends_email=chosen == "all"
+    )
     workers = []
     if chosen in ("all", "workflows"):
-        cache_sandbox_bytecode()
         workers.append(main_worker(client, settings, activities, **options))
     if chosen in ("all", "email"):
         workers.append(email_worker(client, settings, activities, **options))
@@ -195,8 +206,23 @@ async def run_workers(workers: Sequence[Worker], stop: asyncio.Event) -> None:
     stopping.cancel()
     reason = "stop requested" if stopping in done else "a worker stopped"
     log.info("worker shutting down; running activities may finish", extra={"reason": reason})
-    await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
-    results = await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def finish() -> list[object]:
+        await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    graces = [w.config().get("graceful_shutdown_timeout") or timedelta(0) for w in workers]
+    limit = max(graces, default=timedelta(0)) + SHUTDOWN_MARGIN
+    try:
+        results = await asyncio.wait_for(finish(), limit.total_seconds())
+    except TimeoutError:
+        # The SDK's shutdown can wait for good on a task it lost; nothing a person waits for may hang.
+        log.error("worker shutdown did not finish within %s; stopping without it", limit)
+        for task in tasks:
+            task.cancel()
+        results = []
+    for pool in {id(p): p for w in workers if (p := w.config().get("activity_executor"))}.values():
+        pool.shutdown(wait=False)  # activities still running after the grace time finish on their own
     failures = [r for r in results if isinstance(r, BaseException)]
     if failures:
         raise RuntimeError(str(failures[0]) or type(failures[0]).__name__) from failures[0]

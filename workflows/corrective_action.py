@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    CancelledError,
+    ChildWorkflowError,
+    TerminatedError,
+)
+from temporalio.exceptions import TimeoutError as RunTimeout
 
 from models import search_attributes as sa
 from models.enums import ActionStatus, ActivityName, Decision, EmailKind, Stage
@@ -15,21 +22,42 @@ from models.messages import (
     ActionDecision,
     ActionInput,
     ActionState,
+    ContactChanged,
     EmailRequest,
     FileRef,
     FindingsRemaining,
     SubmitEvidence,
 )
-from workflows.policies import DATABASE, EMAIL, ActivityPolicy, Plan, next_step
+from workflows.outbox import EMAIL_APART, Outbox, reason_of, record, run_activity
+from workflows.policies import DATABASE, Plan, next_step
 
 Item = ActionDecision | FindingsRemaining | SubmitEvidence
 CLOSING = {Decision.ACCEPT: ActionStatus.ACCEPTED, Decision.WAIVE: ActionStatus.WAIVED}
 EVENTS = {Decision.ACCEPT: "action.accepted", Decision.WAIVE: "action.waived"}
+# Decisions that need words for the audit trail: why it is enough, why not, why it is waived.
+NEEDS_TEXT = {
+    Decision.ACCEPT: "a reason",
+    Decision.REJECT: "a reason",
+    Decision.WAIVE: "a justification",
+    Decision.NOTE: "a text",
+}
 
 
 def action_workflow_id(campaign: str, supplier_id: str, n: int) -> str:
     """The business key of a corrective action's workflow."""
     return f"capa-{campaign}-{supplier_id}-{n}"
+
+
+def ended_by(failure: BaseException | None) -> str:
+    """Why an action's workflow ended without a decision, in words for its timeline."""
+    cause = failure.cause if isinstance(failure, ChildWorkflowError) else failure
+    if isinstance(cause, TerminatedError):
+        return "its workflow was terminated"
+    if isinstance(cause, RunTimeout):
+        return "its workflow timed out"
+    if isinstance(cause, CancelledError) or failure is None:
+        return "its workflow was cancelled"
+    return f"its workflow failed ({cause})"
 
 
 @workflow.defn
@@ -53,13 +81,15 @@ class CorrectiveActionWorkflow:
         self._queue: list[tuple[int, Item]] = []
         self._received = 0
         self._applied = 0
+        self._refused: dict[int, str] = {}  # messages taken but refused when their turn came
         self._events = 0
+        self._outbox = Outbox(inp.email_queue, self._email_not_sent)
+        self._recording = asyncio.Lock()
 
     @workflow.run
     async def run(self, inp: ActionInput) -> ActionState:
-        """Run the action until it is closed."""
-        await self._email(EmailKind.ACTION_REQUEST, "notice")
-        await self._record("action.opened")
+        """Run the action until it is closed and every message taken is applied."""
+        await self._announce(self._email(EmailKind.ACTION_REQUEST, "notice"), "action.opened")
         while not self._status.closed:
             step = next_step(self._plan, self._round_start, self._due, self._follow_ups, True, self._stage())
             timeout = None if step.at is None else step.at - workflow.now()
@@ -72,9 +102,13 @@ class CorrectiveActionWorkflow:
                 await self._drain()
             elif step.action is not None:
                 await self._advance(step.action)
-        await self._drain()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.state()
+        while True:  # a note, or a decision that lost the race, may still come in while handlers finish
+            await self._drain()
+            await workflow.wait_condition(
+                lambda: bool(self._queue) or (self._outbox.idle() and workflow.all_handlers_finished())
+            )
+            if not self._queue:
+                return self.state()
 
     # --- messages --------------------------------------------------------------------------------------
 
@@ -90,6 +124,7 @@ class CorrectiveActionWorkflow:
             escalated=self._overdue,
             remaining=self._remaining,
             evidence_pending=self._pending_evidence,
+            bounced=self._outbox.bounced.kind if self._outbox.bounced else None,
         )
 
     @workflow.signal
@@ -97,6 +132,12 @@ class CorrectiveActionWorkflow:
         """From the survey: a new template was assessed; this many of the action's findings remain."""
         if not self._status.closed:
             self._enqueue(change)
+
+    @workflow.signal
+    def contact_changed(self, change: ContactChanged) -> None:
+        """Staff corrected the supplier's address: the email the relay refused is sent again."""
+        if not self._status.closed and self._outbox.resend():
+            workflow.logger.info("address corrected by %s; the refused email is sent again", change.actor)
 
     @workflow.update
     async def decide(self, decision: ActionDecision) -> ActionState:
@@ -107,14 +148,9 @@ class CorrectiveActionWorkflow:
     def _validate_decision(self, decision: ActionDecision) -> None:
         if self._status.closed and decision.decision != Decision.NOTE:
             raise ValueError(f"this action is {self._status.value}; only a note can be added")
-        if (
-            decision.decision in (Decision.REJECT, Decision.WAIVE, Decision.NOTE)
-            and not decision.reason.strip()
-        ):
-            word = {Decision.REJECT: "a reason", Decision.WAIVE: "a justification"}.get(
-                decision.decision, "a text"
-            )
-            raise ValueError(f"to {decision.decision.value} an action, give {word}")
+        # A validator runs only on new updates (refused ones never reach history), so old runs still replay.
+        if decision.decision in NEEDS_TEXT and not decision.reason.strip():
+            raise ValueError(f"to {decision.decision.value} an action, give {NEEDS_TEXT[decision.decision]}")
         if decision.decision == Decision.EXTEND and (
             decision.due_at is None or decision.due_at <= workflow.now()
         ):
@@ -133,11 +169,15 @@ class CorrectiveActionWorkflow:
             max_bytes=self._inp.max_upload_bytes,
         )
         try:
-            await self._call(ActivityName.VERIFY_UPLOAD, ref, DATABASE)
+            await run_activity(ActivityName.VERIFY_UPLOAD, ref, DATABASE)
         except ActivityError as err:
-            cause = err.cause
-            reason = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
-            raise ApplicationError(reason, type="FileRejected") from None
+            raise ApplicationError(reason_of(err), type="FileRejected") from None
+        if self._status.closed:  # staff decided while the document was being verified
+            raise ApplicationError(
+                f"this action was {self._status.value} while your document was being verified; "
+                "it takes no more evidence",
+                type="ActionClosed",
+            )
         return await self._until_applied(self._enqueue(evidence))
 
     @submit_evidence.validator
@@ -154,6 +194,8 @@ class CorrectiveActionWorkflow:
 
     async def _until_applied(self, seq: int) -> ActionState:
         await workflow.wait_condition(lambda: self._applied >= seq)
+        if seq in self._refused:
+            raise ApplicationError(self._refused.pop(seq), type="ActionClosed")
         return self.state()
 
     # --- the action ------------------------------------------------------------------------------------
@@ -164,18 +206,24 @@ class CorrectiveActionWorkflow:
     async def _advance(self, step: Stage) -> None:
         if step == Stage.REMINDED:
             self._follow_ups += 1
-            await self._email(EmailKind.ACTION_FOLLOW_UP, f"follow-up-{self._follow_ups}")
-            await self._record("action.follow-up")
+            email = self._email(EmailKind.ACTION_FOLLOW_UP, f"follow-up-{self._follow_ups}")
+            await self._announce(email, "action.follow-up")
         elif step == Stage.OVERDUE:
             self._overdue = True
-            await self._email(EmailKind.ACTION_ESCALATION, f"escalation-{self._events}")
-            await self._record("action.escalated")
+            await self._announce(
+                self._email(EmailKind.ACTION_ESCALATION, f"escalation-{self._events}"), "action.escalated"
+            )
 
     async def _drain(self) -> None:
         while self._queue:
             seq, item = self._queue.pop(0)
             if isinstance(item, FindingsRemaining):
                 await self._take_template(item)
+            elif isinstance(item, SubmitEvidence) and self._status.closed:  # a decision came first
+                self._refused[seq] = (
+                    f"this action was {self._status.value} before your document was taken; "
+                    "it takes no more evidence"
+                )
             elif isinstance(item, SubmitEvidence):
                 self._pending_evidence += 1
                 await self._record(
@@ -193,15 +241,14 @@ class CorrectiveActionWorkflow:
         if self._status.closed:
             return
         self._remaining = change.remaining
+        evidence = None if change.note else "template"  # a registry refresh brings no new file
         if change.remaining:
-            note = f"{change.remaining} finding(s) remain in the new template"
-            await self._record(
-                "action.findings-remain", note=note, file_id=change.file_id, evidence="template"
-            )
+            note = change.note or f"{change.remaining} finding(s) remain in the new template"
+            await self._record("action.findings-remain", note=note, file_id=change.file_id, evidence=evidence)
             return
         self._status = ActionStatus.RESOLVED
-        await self._record("action.resolved", file_id=change.file_id, evidence="template")
-        await self._email(EmailKind.ACTION_CLOSED, "closed")
+        await self._record("action.resolved", note=change.note, file_id=change.file_id, evidence=evidence)
+        await self._mail(self._email(EmailKind.ACTION_CLOSED, "closed"))
 
     async def _decide(self, d: ActionDecision) -> None:
         if self._status.closed and d.decision != Decision.NOTE:
@@ -209,13 +256,13 @@ class CorrectiveActionWorkflow:
         if d.decision in CLOSING:
             self._status, self._pending_evidence = CLOSING[d.decision], 0
             await self._record(EVENTS[d.decision], d, review="accepted")
-            await self._email(EmailKind.ACTION_CLOSED, "closed", reason=d.reason)
+            await self._mail(self._email(EmailKind.ACTION_CLOSED, "closed", reason=d.reason))
         elif d.decision == Decision.REJECT:
             self._round, self._round_start = self._round + 1, workflow.now()
             self._follow_ups, self._overdue, self._pending_evidence = 0, False, 0
             self._status, self._due = ActionStatus.REJECTED, workflow.now() + self._span
             await self._record("action.rejected", d, review="rejected")
-            await self._email(EmailKind.ACTION_REJECTED, "rejected", reason=d.reason)
+            await self._mail(self._email(EmailKind.ACTION_REJECTED, "rejected", reason=d.reason))
         elif d.decision == Decision.EXTEND:
             assert d.due_at is not None
             self._due, self._overdue = d.due_at, False
@@ -228,8 +275,8 @@ class CorrectiveActionWorkflow:
 
     # --- activities ------------------------------------------------------------------------------------
 
-    async def _email(self, kind: EmailKind, step: str, reason: str = "") -> None:
-        email = EmailRequest(
+    def _email(self, kind: EmailKind, step: str, reason: str = "") -> EmailRequest:
+        return EmailRequest(
             survey_id=self._inp.survey_id,
             key=f"{workflow.info().workflow_id}/r{self._round}/{step}",
             kind=kind,
@@ -238,7 +285,25 @@ class CorrectiveActionWorkflow:
             action_id=self._inp.action_id,
             reason=reason,
         )
-        await self._call(ActivityName.SEND_EMAIL, email, EMAIL, queue=self._inp.email_queue)
+
+    async def _announce(self, email: EmailRequest, event: str) -> None:
+        """Record an event and send its email beside the action (before EMAIL_APART: email, then event)."""
+        if workflow.patched(EMAIL_APART):
+            await self._record(event)
+            self._outbox.post(email)
+        else:
+            await self._outbox.send(email)
+            await self._record(event)
+
+    async def _mail(self, email: EmailRequest) -> None:
+        """Send an email after the event it tells of was recorded, without waiting for the relay."""
+        if workflow.patched(EMAIL_APART):
+            self._outbox.post(email)
+        else:
+            await self._outbox.send(email)
+
+    async def _email_not_sent(self, email: EmailRequest, event: str, note: str) -> None:
+        await self._record(f"action.{event}", note=note)
 
     async def _record(
         self,
@@ -251,35 +316,24 @@ class CorrectiveActionWorkflow:
         evidence: str | None = None,
         review: str | None = None,
     ) -> None:
-        self._events += 1
-        change = ActionChange(
-            action_id=self._inp.action_id,
-            key=f"{workflow.info().workflow_id}/{self._events}-{event}",
-            event=event,
-            actor=decision.actor if decision else actor,
-            status=self._status,
-            due_at=self._due,
-            owner=self._owner,
-            follow_ups=self._follow_ups,
-            note=decision.reason if decision else note,
-            file_id=file_id,
-            evidence=evidence,
-            review=review,
-        )
-        await self._call(ActivityName.RECORD_ACTION, change, DATABASE)
-        if self._inp.indexed:
-            workflow.upsert_search_attributes(
-                [sa.STAGE.value_set(f"action-{self._status.value}"), sa.DUE_AT.value_set(self._due)]
+        async with self._recording:  # changes reach the database in the order they were made
+            self._events += 1
+            change = ActionChange(
+                action_id=self._inp.action_id,
+                key=f"{workflow.info().workflow_id}/{self._events}-{event}",
+                event=event,
+                actor=decision.actor if decision else actor,
+                status=self._status,
+                due_at=self._due,
+                owner=self._owner,
+                follow_ups=self._follow_ups,
+                note=decision.reason if decision else note,
+                file_id=file_id,
+                evidence=evidence,
+                review=review,
             )
-
-    async def _call(
-        self, name: ActivityName, arg: Any, policy: ActivityPolicy, queue: str | None = None
-    ) -> Any:
-        """Run an activity; `queue` None means the workflow's own task queue."""
-        return await workflow.execute_activity(
-            name.value,
-            arg,
-            task_queue=queue,
-            start_to_close_timeout=policy.timeout,
-            retry_policy=policy.retry,
-        )
+            await record(ActivityName.RECORD_ACTION, change)
+            if self._inp.indexed:
+                workflow.upsert_search_attributes(
+                    [sa.STAGE.value_set(f"action-{self._status.value}"), sa.DUE_AT.value_set(self._due)]
+                )

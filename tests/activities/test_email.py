@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from survey_kit import BASE_URL, SECRET, SmtpSink, add_supplier, free_port, make_campaign
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities import EmailActivities, LinkSigner, SmtpConfig
@@ -61,8 +62,9 @@ async def test_a_dead_smtp_server_fails_the_attempt_and_the_retry_sends_the_stor
 ) -> None:
     survey_id = case(sessions)
     env = ActivityEnvironment()
-    with pytest.raises(OSError):
+    with pytest.raises(ApplicationError) as failed:
         await env.run(activities(sessions, free_port()).send_email, request(survey_id))
+    assert failed.value.type == "SMTPConnectError" and not failed.value.non_retryable
     with sessions() as session:
         row = session.scalars(select(EmailMessage)).one()
         assert (row.sent_at, row.attempts) == (None, 1) and row.last_error
@@ -82,7 +84,9 @@ async def test_supplier_text_is_escaped_in_html_and_headers(
     assert msg["Bcc"] is None and "x@evil.test" not in msg["X-Envelope-To"]
 
 
-@pytest.mark.parametrize(("language", "word"), [("zh-CN", "请"), ("ja", "お願い"), ("de", "complete the")])
+@pytest.mark.parametrize(
+    ("language", "word"), [("zh-CN", "请"), ("ja", "お願い"), ("de", "füllen"), ("it", "complete the")]
+)
 async def test_email_is_in_the_supplier_language_with_english_fallback(
     sessions: sessionmaker[Session], smtp: SmtpSink, language: str, word: str
 ) -> None:

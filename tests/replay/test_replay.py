@@ -24,7 +24,14 @@ async def histories() -> AsyncIterator[WorkflowHistory]:
 
 
 async def test_every_committed_history_replays() -> None:
-    assert {p.stem.split("--")[1].split("-")[0] for p in HISTORIES} == {"survey", "campaign", "capa"}
+    assert {p.stem.split("--")[1].split("-")[0] for p in HISTORIES} == {
+        "survey",
+        "campaign",
+        "capa",
+        "registry",
+        "outreach",
+        "webhook",
+    }
     replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
     results = await replayer.replay_workflows(histories(), raise_on_replay_failure=False)
     failed = {run_id: str(err) for run_id, err in results.replay_failures.items()}

@@ -6,8 +6,10 @@ import dataclasses
 import io
 import json
 import logging
+import logging.config
 
 import pytest
+import uvicorn.config
 from temporalio import activity
 from temporalio.testing import ActivityEnvironment
 
@@ -89,3 +91,27 @@ def test_a_closed_stream_drops_records_quietly(capsys: pytest.CaptureFixture[str
     stream.close()
     logging.getLogger("minerals.test").warning("after the command ended")
     assert "Logging error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("level", "shown"), [("INFO", False), ("DEBUG", True)])
+def test_mail_capture_and_access_lines_stay_quiet_unless_debugging(level: str, shown: bool) -> None:
+    stream = io.StringIO()
+    configure_logging(Settings(log_format="text", log_level=level), stream)
+    for name in ("mail.log", "uvicorn.access"):
+        logging.getLogger(name).info("('127.0.0.1', 5501) Connection lost during _handle_client()")
+        logging.getLogger(name).warning(f"{name} refused something")
+    logging.getLogger("minerals.worker").info("our own event")
+    text = stream.getvalue()
+    assert ("Connection lost" in text) == shown
+    assert "mail.log refused something" in text and "uvicorn.access refused something" in text
+    assert text.count("our own event") == 1
+
+
+def test_a_library_logging_config_does_not_escape_the_redacting_handler() -> None:
+    # uvicorn.Config without log_config=None installs handlers of its own on its loggers.
+    logging.config.dictConfig(uvicorn.config.LOGGING_CONFIG)
+    stream = io.StringIO()
+    configure_logging(Settings(log_format="json", smtp_password=SMTP_PASSWORD), stream)
+    logging.getLogger("uvicorn.error").warning(f"relay said no to {SMTP_PASSWORD}")
+    (record,) = lines(stream)
+    assert record["logger"] == "uvicorn.error" and SMTP_PASSWORD not in json.dumps(record)

@@ -10,7 +10,6 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-import aiosmtplib
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +23,7 @@ from survey_kit import (
     make_campaign,
     workbook,
 )
+from temporalio.exceptions import ApplicationError
 from temporalio.runtime import MetricBuffer, Runtime, TelemetryConfig
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from worker_kit import address, eventually, sent_kinds, start_survey, worker_settings
@@ -108,11 +108,13 @@ async def test_worker_metrics_count_emails_checks_and_findings(
         with sessions() as session:
             actions = session.scalar(select(func.count()).select_from(CorrectiveAction))
         assert actions  # each action sends its notice from its own workflow
+        # The verdict never waits on email: the risk notice and the action notices arrive in any order.
         kinds = await eventually(
-            lambda: sent_kinds(sessions), lambda k: k.count(EmailKind.ACTION_REQUEST.value) == actions
+            lambda: sent_kinds(sessions),
+            lambda k: k.count(EmailKind.ACTION_REQUEST.value) == actions and EmailKind.RISK_FOUND.value in k,
         )
         sent, checked, codes = database_counts(sessions)
-        assert sent == Counter(kinds) and sent[EmailKind.RISK_FOUND.value] == 1
+        assert sent == Counter(kinds) and sent.get(EmailKind.RISK_FOUND.value) == 1
         assert checked == {"complete": 1} and sum(codes.values()) > 0
         found = await eventually(
             lambda: asyncio.to_thread(scrape, port), lambda f: totals(f, EMAILS_SENT, "kind") == sent
@@ -148,7 +150,7 @@ async def test_a_failed_send_is_counted(sessions: sessionmaker[Session]) -> None
     request = EmailRequest(
         survey_id=survey_id, key="survey-c-F1-F1/r0/request", kind=EmailKind.REQUEST, due_at=due
     )
-    with pytest.raises((aiosmtplib.SMTPException, OSError)):
+    with pytest.raises(ApplicationError, match="Connect"):  # retryable: the relay is down
         await env.run(EmailActivities(sessions, relay, LinkSigner(SECRET, BASE_URL)).send_email, request)
     updates = [(u.metric.name, u.attributes.get("kind"), u.value) for u in buffer.retrieve_updates()]
     assert updates == [(EMAIL_FAILURES, "request", 1)]

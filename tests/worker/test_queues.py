@@ -48,7 +48,10 @@ async def test_email_waits_on_its_own_queue_until_an_email_worker_runs(
     running = [asyncio.create_task(run_workers(workflows_only, stop))]
     try:
         survey = await start_survey(temporal, settings, sessions, "Q1")
-        pending = await eventually(lambda: pending_activities(temporal, survey), lambda p: bool(p))
+        # The step is recorded first (record_transition), then its email is scheduled beside the case.
+        pending = await eventually(
+            lambda: pending_activities(temporal, survey), lambda p: bool(p) and p[0][0] == SEND
+        )
         # The request email is scheduled, but no worker of its queue polls: never tried, never sent.
         assert pending == [(SEND, 1, False)]
         assert smtp.messages == [] and await sent_kinds(sessions) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -35,6 +36,21 @@ async def test_dev_server_answers_and_keeps_search_attributes(tmp_path: Path) ->
         server.stop()
     assert (tmp_path / "temporal.db").is_file()
     assert server.process is None
+
+
+async def test_dev_server_moves_off_a_port_taken_before_it_binds(tmp_path: Path) -> None:
+    with socket.socket() as taken:  # another process won the race for the port found free
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = DevServer(tmp_path, port=port, ui_port=None, search_attributes=[])
+        await server.start()
+        try:
+            assert server.port != port
+            assert await (await Client.connect(server.address)).count_workflows() is not None
+        finally:
+            server.stop()
+    assert b"address already in use" in (tmp_path / "temporal.log").read_bytes()
 
 
 async def test_captured_message_is_stored_with_envelope(tmp_path: Path) -> None:

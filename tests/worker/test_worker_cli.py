@@ -99,7 +99,8 @@ async def test_sigterm_lets_a_running_email_finish(
         assert proc.poll() is None, log.read_text()
         (line,) = [line for line in started if line["message"] == "worker started"]
         assert line["task_queues"] == [settings.task_queue, f"{settings.task_queue}-email"]
-        await start_survey(temporal, settings, sessions, "G1")
+        # The campaign sends the request before it starts the survey: no waiting for the survey here.
+        await start_survey(temporal, settings, sessions, "G1", wait=False)
         assert await asyncio.to_thread(relay.entered.wait, 60), log.read_text()
         proc.send_signal(signal.SIGTERM)  # the request email is in the middle of its SMTP exchange
         await logged(log, "worker shutting down", proc)

@@ -73,9 +73,15 @@ def worker_settings(
 
 
 async def start_survey(
-    env: WorkflowEnvironment, settings: Settings, sessions: sessionmaker[Session], supplier: str
+    env: WorkflowEnvironment,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    supplier: str,
+    *,
+    wait: bool = True,
 ) -> str:
-    """Enrol one supplier in a campaign and start the campaign workflow; returns the survey workflow id."""
+    """Enrol one supplier in a campaign and start the campaign workflow; returns the survey workflow id
+    (once the survey has started, unless `wait` is false)."""
     add_supplier(sessions, supplier)
     due = dt.datetime.now(dt.UTC) + dt.timedelta(days=60)
     campaign_id = make_campaign(sessions, f"c-{supplier}", [supplier], due, QUIET)
@@ -83,7 +89,19 @@ async def start_survey(
         campaign = session.get(Campaign, campaign_id)
         assert campaign is not None
         await start_campaign_workflow(env.client, settings, campaign)
-    return f"survey-c-{supplier}-{supplier}"
+    survey = f"survey-c-{supplier}-{supplier}"
+    if not wait:
+        return survey
+
+    async def started() -> bool:  # the campaign records and emails the request, then starts the survey
+        try:
+            await env.client.get_workflow_handle(survey).describe()
+        except RPCError:
+            return False
+        return True
+
+    assert await eventually(started, bool), f"{survey} never started"
+    return survey
 
 
 async def eventually(fetch: Callable[[], Awaitable[T]], done: Callable[[T], bool], timeout: float = 60) -> T:

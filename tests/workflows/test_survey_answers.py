@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
-from survey_kit import Kit, complete_filling, survey_of, workbook
+from survey_kit import Kit, complete_filling, survey_of, until, workbook
 from temporalio.client import WorkflowUpdateFailedError
 
 from models.enums import CheckStatus, Decision, Stage
@@ -93,6 +93,7 @@ async def test_incomplete_file_gets_a_fix_request_in_japanese_then_the_fixed_one
             stored = session.get(StoredFile, first.file_id)
             assert stored is not None and stored.issue_count == first.issue_count
             cells = {(i["sheet"], i["cell"]) for i in stored.issues}
+        await until(lambda: len(kit.smtp.messages) == 2, "the fix request, sent after the verdict")
         fix = kit.smtp.messages[1]
         assert fix["X-Minerals-Kind"] == "fix-request" and "修正" in str(fix["Subject"])
         text = kit.smtp.text(1)
@@ -150,3 +151,4 @@ async def test_rejected_uploads_leave_the_case_waiting(kit: Kit) -> None:
     assert outcome.stage == result.stage == Stage.ACCEPTED and result.round == 1
     assert kit.smtp.kinds() == ["request", "request", "accepted"]  # asked again on reopen
     assert survey_of(kit.sessions, wid).stage == Stage.ACCEPTED
+
