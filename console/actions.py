@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cli.enrol import parse_due
+from cases.dates import parse_due
 from models.enums import Stage
 from models.messages import CloseCase, Exempt, ExtendDue, Reopen
 from workflows import SurveyWorkflow

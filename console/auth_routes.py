@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from console.accounts import LOCK_FOR, MAX_FAILURES, authenticate, sign_out_everywhere
+from cases.accounts import LOCK_FOR, MAX_FAILURES, authenticate, sign_out_everywhere
 from console.render import page
 from console.security import Staff, check_csrf, current_staff, start_session
 from console.state import state
+from console.throttle import SignInThrottle
 
 router = APIRouter()
 
@@ -38,7 +39,18 @@ async def login(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """Check the password (argon2, off the event loop); lock the account after repeated failures."""
+    """Check the password (argon2, off the event loop); lock the account after repeated failures, and make
+    a client address that failed too often wait (429) before any password is checked."""
+    throttle: SignInThrottle = request.app.state.signin_throttle
+    client = request.client.host if request.client else "unknown"  # the proxy's client with --proxy-headers
+    wait = throttle.attempt(client)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        error = f"Too many failed sign-ins from this address. Try again in {minutes} minute(s)."
+        context = {"next": _safe_next(next), "error": error, "email": email}
+        response = page(request, "login.html", context, status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = await run_in_threadpool(authenticate, state(request).sessions, email, password)
     if user is None:
         error = (
@@ -47,6 +59,7 @@ async def login(
         )
         context = {"next": _safe_next(next), "error": error, "email": email}
         return page(request, "login.html", context, status_code=401)
+    throttle.succeeded(client)
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 

@@ -1,4 +1,4 @@
-"""Staff pages: dashboard, case list, case page with its timeline, and staff actions."""
+"""Staff pages: case list, case page with its timeline, and staff actions (dashboard: console.dashboard)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cli.action_view import OPEN, actions_of_case
-from cli.case_view import case_detail
+from cases.action_view import OPEN, actions_of_case
+from cases.case_view import case_detail
 from console.actions import ACTIONS, ActionError, build_signal
 from console.caselist import RISKS, SORTS, CaseFilter, campaign_names, list_cases
 from console.corrective import OFFERED
-from console.dashboard import campaign_progress
 from console.gateway import WorkflowUnavailable
 from console.render import is_htmx, page
 from console.security import Staff, check_csrf, require
@@ -27,14 +26,11 @@ router = APIRouter()
 Viewer = Annotated[Staff, Depends(require(Role.VIEWER))]
 Analyst = Annotated[Staff, Depends(require(Role.ANALYST))]
 SMELTERS_SHOWN = 100  # declared smelter rows on the case page until "show all"
-
-
-@router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, staff: Viewer) -> HTMLResponse:
-    """Every campaign's progress and response rate."""
-    with state(request).sessions() as session:
-        progress = campaign_progress(session)
-    return page(request, "dashboard.html", {"staff": staff, "campaigns": progress})
+CONTACT_NOTICES = {
+    "contact": "Supplier contact saved; the open cases send a refused email again to the new address.",
+    "contact-untold": "Supplier contact saved, but not every open case could be told (Temporal away): "
+    "save it again to retry.",
+}
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -92,6 +88,7 @@ def case_page(
     notice = f"{ACTIONS[done].label}: sent to the survey workflow." if done in ACTIONS else ""
     if done.startswith("action-"):
         notice = f"Corrective action: {done.removeprefix('action-')} recorded."
+    notice = CONTACT_NOTICES.get(done, notice)
     context = {
         "staff": staff,
         "case": detail,

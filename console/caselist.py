@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from cases.today import NEEDS, needing, past_due
 from models.base import utcnow
 from models.campaign import Campaign
 from models.enums import FINAL, Stage
@@ -43,6 +44,7 @@ class CaseFilter:
     owner: str = ""
     metal: str = ""
     smelter: str = ""
+    needs: str = ""  # one of cases.today.NEEDS: evidence to review, actions due, bounced emails
     q: str = ""
     sort: str = "id"
     desc: bool = False
@@ -58,6 +60,7 @@ class CaseFilter:
         stage = text("stage")
         risk = text("risk")
         sort = text("sort") or "id"
+        needs = text("needs")
         return cls(
             campaign=text("campaign", 64),
             stage=stage if stage in {s.value for s in Stage} else "",
@@ -66,6 +69,7 @@ class CaseFilter:
             owner=text("owner", 320),
             metal=text("metal", 40),
             smelter=text("smelter", 40),
+            needs=needs if needs in NEEDS else "",
             q=text("q"),
             sort=sort if sort in SORTS else "id",
             desc=params.get("dir") == "desc",
@@ -83,6 +87,7 @@ class CaseFilter:
             "owner": f.owner,
             "metal": f.metal,
             "smelter": f.smelter,
+            "needs": f.needs,
             "q": f.q,
             "sort": "" if f.sort == "id" else f.sort,
             "dir": "desc" if f.desc else "",
@@ -118,7 +123,9 @@ def _conditions(f: CaseFilter, now: dt.datetime, joined: bool = False) -> list[C
     if f.risk:
         where.append(Survey.risk == f.risk)
     if f.overdue:
-        where.append(and_(Survey.due_at < now, Survey.stage.not_in([s.value for s in FINAL])))
+        where.append(past_due(now))
+    if f.needs:
+        where.append(Survey.id.in_(needing(f.needs, now)))
     suppliers: list[ColumnElement[bool]] = []
     if f.owner:
         suppliers.append(Supplier.owner_email == f.owner.lower())
@@ -236,3 +243,16 @@ def list_cases(session: Session, f: CaseFilter, limit: int = PAGE_SIZE) -> CaseP
 def campaign_names(session: Session) -> list[str]:
     """Every campaign's name, newest first (for the filter)."""
     return list(session.scalars(select(Campaign.name).order_by(Campaign.id.desc())))
+
+
+def every_case(session: Session, f: CaseFilter, limit: int, page: int = 1_000) -> list[dict[str, Any]]:
+    """Every case matching the filter, in its order, up to `limit` (page by page, as the list pages)."""
+    rows: list[dict[str, Any]] = []
+    f = replace(f, after="")
+    while len(rows) < limit:
+        found = list_cases(session, f, min(page, limit - len(rows)))
+        rows.extend(found.rows)
+        if not found.next_after:
+            break
+        f = replace(f, after=found.next_after)
+    return rows

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from models.messages import SubmitUpload, UploadOutcome
 from workflows import SurveyWorkflow
 
+START_POLL = 0.25  # seconds between two looks for a survey workflow the campaign is about to start
+
 
 class WorkflowUnavailable(RuntimeError):
     """Temporal could not be reached or the workflow did not take the message."""
+
+
+class NotStarted(WorkflowUnavailable):
+    """The workflow does not exist (yet): a campaign records and emails a batch before it starts it."""
 
 
 class Refused(ValueError):
@@ -63,9 +70,19 @@ class Gateway:
             cause = exc.cause
             raise Refused(cause.message if isinstance(cause, ApplicationError) else str(cause)) from None
         except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                raise NotStarted(exc.message) from None
             raise WorkflowUnavailable(exc.message) from None
 
-    async def submit_upload(self, workflow_id: str, upload: SubmitUpload) -> UploadOutcome:
-        """Offer a stored file to the survey workflow as its Update and wait for the check's outcome."""
-        outcome = await self.update(workflow_id, SurveyWorkflow.submit_upload, upload)
-        return UploadOutcome.model_validate(outcome)
+    async def submit_upload(self, workflow_id: str, upload: SubmitUpload, wait: float = 0) -> UploadOutcome:
+        """Offer a stored file to the survey workflow as its Update and wait for the check's outcome; a
+        workflow not started yet is waited for up to `wait` seconds (its case is past pending)."""
+        until = time.monotonic() + wait
+        while True:
+            try:
+                outcome = await self.update(workflow_id, SurveyWorkflow.submit_upload, upload)
+                return UploadOutcome.model_validate(outcome)
+            except NotStarted:
+                if time.monotonic() >= until:
+                    raise
+                await asyncio.sleep(START_POLL)

@@ -15,25 +15,27 @@ from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message, Receive
 
-from activities.compose import mail_language
 from activities.evidence import ACCEPT, EvidenceRefused, store_evidence
-from activities.filestore import TooLarge, store_upload
+from activities.filestore import TooLarge, refuse_upload, store_upload
 from activities.links import LinkError
-from console.gateway import Refused, WorkflowUnavailable
+from console.gateway import NotStarted, Refused, WorkflowUnavailable
 from console.portal_actions import SUPPLIER, case_actions
-from console.portal_text import words
+from console.portal_text import finished_notice, invalid_notices, words
 from console.render import page
 from console.state import ConsoleState, state
+from i18n import language_for, local_date
 from models.campaign import Campaign
 from models.enums import Stage
 from models.files import StoredFile
 from models.messages import SubmitEvidence
 from models.supplier import Supplier
 from models.survey import Survey
+from risk.wording import translate
 from workflows import CorrectiveActionWorkflow
 
 router = APIRouter()
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the CSRF field around the file
+SURVEY_START_WAIT = 10.0  # seconds an upload to a requested case waits for the campaign to start its survey
 
 
 class BodyTooLarge(Exception):
@@ -75,6 +77,10 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
         # The file the workflow took last (a file it refused never replaces the shown result).
         latest = session.get(StoredFile, survey.last_file_id) if survey.last_file_id else None
         actions = case_actions(session, survey_id)
+    language = language_for(supplier.language)
+    for action in actions:  # stored in English; the supplier reads them in their language
+        action["required_outcome"] = translate(action["required_outcome"], language)
+        action["findings"] = [translate(f, language) for f in action["findings"]]
     return {
         "survey": survey,
         "workflow_id": survey.workflow_id,
@@ -82,7 +88,7 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
         "template": campaign.template,
         "supplier": supplier.name,
         "language": supplier.language,
-        "due": survey.due_at.strftime("%Y-%m-%d"),
+        "due": local_date(survey.due_at, language),
         # A finished case still takes a new template while corrective actions wait for one.
         "final": Stage(survey.stage).final and not any(a["open"] for a in actions),
         "stage": survey.stage,
@@ -92,7 +98,8 @@ def _case(console: ConsoleState, survey_id: int) -> dict[str, Any] | None:
 
 
 def _invalid(request: Request, reason: str) -> HTMLResponse:
-    return page(request, "portal_invalid.html", {"reason": reason}, status_code=403)
+    context = {"reason": reason, "notices": invalid_notices()}
+    return page(request, "portal_invalid.html", context, status_code=403)
 
 
 def _open(request: Request, token: str) -> tuple[int, dict[str, Any]] | HTMLResponse:
@@ -120,12 +127,13 @@ def _portal(
     context = {
         "case": case,
         "t": text,
+        "finished": finished_notice(text, case["stage"]),
         "token": token,
         "portal_csrf": portal_csrf(console, token),
         "error": error,
-        "lang": mail_language(case["language"]),
+        "lang": language_for(case["language"]),
         "evidence_accept": ACCEPT,
-        "sent": 0,
+        "sent": "",
         "draft": {},
         **extra,
     }
@@ -169,8 +177,8 @@ def portal(request: Request, token: str, sent: str = "") -> HTMLResponse:
     if isinstance(opened, HTMLResponse):
         return opened
     case = opened[1]
-    known = [a["n"] for a in case["actions"] if str(a["n"]) == sent]
-    return _portal(request, token, case, sent=known[0] if known else 0)
+    known = [a["number"] for a in case["actions"] if str(a["n"]) == sent]
+    return _portal(request, token, case, sent=known[0] if known else "")
 
 
 @router.post("/upload/{token}")
@@ -183,7 +191,7 @@ async def upload(request: Request, token: str) -> Response:
     console = state(request)
     text = words(case["language"])
     if case["final"]:  # the workflow would refuse it: do not even store it
-        return _portal(request, token, case, text["finished"].format(stage=case["stage"]), 409)
+        return _portal(request, token, case, finished_notice(text, case["stage"]), 409)
     if _declared_too_large(request):
         return _too_large(request, token, case)
     try:
@@ -204,12 +212,19 @@ async def upload(request: Request, token: str) -> Response:
             )
     except (BodyTooLarge, TooLarge):
         return _too_large(request, token, case)
+    waiting = case["stage"] != Stage.PENDING  # recorded as requested: its survey is being started
     try:
-        await console.gateway.submit_upload(case["workflow_id"], stored)
-    except Refused as exc:
+        await console.gateway.submit_upload(
+            case["workflow_id"], stored, wait=SURVEY_START_WAIT if waiting else 0
+        )
+    except Refused as exc:  # the file's row says so too, with the reason
+        await run_in_threadpool(refuse_upload, console.sessions, stored.file_id, str(exc), SUPPLIER)
         fresh = await run_in_threadpool(_case, console, survey_id)
         return _portal(request, token, fresh or case, text["rejected"].format(reason=exc), 422)
-    except WorkflowUnavailable:
+    except WorkflowUnavailable as exc:
+        await run_in_threadpool(refuse_upload, console.sessions, stored.file_id, str(exc), SUPPLIER)
+        if isinstance(exc, NotStarted) or not waiting:  # no survey workflow yet: the campaign starts it
+            return _portal(request, token, case, text["not_started"], 409)
         return _portal(request, token, case, text["unavailable"], 503)
     return RedirectResponse(f"/upload/{token}", status_code=303)
 
@@ -239,7 +254,7 @@ async def evidence(request: Request, token: str) -> Response:
             if action is None:
                 return _portal(request, token, case, text["no_action"], 404)
             if not action["open"]:
-                closed = text["action_closed"].format(n=action["n"], status=action["status"])
+                closed = text["action_closed"].format(n=action["number"], status=action["status"])
                 return _portal(request, token, case, closed, 409)
             note = form.get("note")
             draft = {"action": action["id"], "note": note if isinstance(note, str) else ""}
@@ -279,7 +294,7 @@ async def _offer(
         await console.gateway.update(action["workflow_id"], CorrectiveActionWorkflow.submit_evidence, offer)
     except Refused as exc:
         fresh = await run_in_threadpool(_case, console, case["survey"].id)
-        message = text["evidence_refused"].format(n=action["n"], reason=exc)
+        message = text["evidence_refused"].format(n=action["number"], reason=exc)
         return _portal(request, token, fresh or case, message, 409)
     except WorkflowUnavailable:
         return _portal(request, token, case, text["evidence_unavailable"], 503, draft=draft)

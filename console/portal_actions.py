@@ -44,6 +44,7 @@ def supplier_view(session: Session, action: CorrectiveAction) -> dict[str, Any]:
     return {
         "id": action.id,
         "n": action.n,
+        "number": f"{action.survey_id}/{action.n}",  # as the emails, the console and the CLI name it
         "open": not status.closed,
         "status": status.value,
         "workflow_id": action.workflow_id,

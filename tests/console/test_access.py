@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from console_kit import CSRF, PASSWORD, Console
 from sqlalchemy import select
 
-from console.accounts import MAX_FAILURES
+from cases.accounts import MAX_FAILURES
 from models.audit import AuditEvent
 from worker.mail_capture import MailStore, captured_mail
 

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from console_kit import PASSWORD
 from playwright.async_api import FilePayload, Page, async_playwright, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from stack_site import ARGS, CHROMIUM, add_people, until
 
 from cli.campaign import start_campaign_workflow
 from cli.demo_data import Answer, DemoSupplier, answer_filling, demo_suppliers
@@ -30,15 +31,12 @@ from models.enums import Stage, TemplateFamily
 from models.files import StoredFile
 from models.supplier import Supplier
 from models.survey import Survey
-from models.users import User
 from mrt.layouts import cmrt6
 from mrt.writer import write_template
 from worker.devserver import StackError, free_port, temporal_binary
 from worker.mail_capture import captured_mail
 from worker.stack import Stack
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 WAIT_MS = 30_000  # workflow-driven changes: the check runs in a worker process pool
 SHOTS = os.environ.get("MINERALS_SCREENSHOTS", "")  # a folder: also save screenshots there
 
@@ -80,14 +78,6 @@ class Live:
             return found
 
 
-async def _until(check: Callable[[], bool], what: str, seconds: float = 60) -> None:
-    for _ in range(int(seconds * 10)):
-        if check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def live(tmp_path_factory: pytest.TempPathFactory, password_hash: str) -> AsyncIterator[Live]:
     """Stack + campaign of three generated suppliers + console on a free port."""
@@ -100,19 +90,7 @@ async def live(tmp_path_factory: pytest.TempPathFactory, password_hash: str) -> 
     async with Stack(tmp_path_factory.mktemp("stack"), ui=False, public_base_url=base) as stack:
         sessions = session_factory(make_engine(stack.settings.resolved_database_url()))
         suppliers = demo_suppliers(4, (Answer.MISTAKES, Answer.SILENT, Answer.SILENT, Answer.RISKY))
-        with sessions.begin() as session:
-            session.add(User(email="analyst@company.test", role="analyst", password_hash=password_hash))
-            for s in suppliers:
-                session.add(
-                    Supplier(
-                        supplier_id=s.supplier_id,
-                        name=s.name,
-                        email=s.email,
-                        contact_name=s.contact_name,
-                        language=s.language,
-                        owner_email=s.owner_email,
-                    )
-                )
+        add_people(sessions, password_hash, suppliers)
         plan = CampaignPlan(
             name="CMRT-2027",
             template=TemplateFamily.CMRT,
@@ -126,16 +104,18 @@ async def live(tmp_path_factory: pytest.TempPathFactory, password_hash: str) -> 
         assert stack.client is not None
         await start_campaign_workflow(stack.client, stack.settings, campaign)
         live = Live(base, sessions, stack.settings.resolved_mail_dir(), suppliers)
-        await _until(
+        await until(
             lambda: all(live.case_of(s.supplier_id).stage == Stage.REQUESTED for s in suppliers),
             "every request email",
         )
         app = create_app(stack.settings, sessions=sessions, client=stack.client, mail_reader=captured_mail)
         server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+            uvicorn.Config(
+                app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", log_config=None
+            )
         )
         serving = asyncio.create_task(server.serve())
-        await _until(lambda: server.started, "the console")
+        await until(lambda: server.started, "the console")
         try:
             yield live
         finally:
@@ -273,7 +253,7 @@ async def test_a_risky_answer_opens_a_corrective_action_that_staff_accept(live: 
     await expect(p.locator("#result")).to_contain_text("the file is complete", timeout=WAIT_MS)
     case = live.case_of(supplier.supplier_id)
     assert case.stage == Stage.RISK_FOUND
-    await _until(lambda: live.open_actions(case.id) > 0, "a corrective action")
+    await until(lambda: live.open_actions(case.id) > 0, "a corrective action")
     await p.reload()  # the portal lists the open action with a form for a document
     letter: FilePayload = {"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 letter"}
     evidence = p.locator("article.action").first.locator("form")
@@ -287,9 +267,11 @@ async def test_a_risky_answer_opens_a_corrective_action_that_staff_accept(live: 
     action = p.locator("article.corrective").first
     await expect(action).to_contain_text("open")
     await expect(action).to_contain_text("Our smelter list without the smelter")
-    form = action.locator("form", has=p.locator("button", has_text="Accept"))
-    await form.locator("input[name=reason]").fill("Supplier removed the smelter from its supply chain")
+    form = action.locator("form.decide")
+    await form.get_by_role("radio", name="Accept").check()
+    await form.locator("textarea[name=reason]").fill("Supplier removed the smelter from its supply chain")
     await form.locator("button").click()
+    await p.click("button:has-text('Confirm: accept')")
     await expect(p.locator(".notice")).to_contain_text("accept recorded")
     await expect(p.locator("article.corrective").first).to_contain_text("accepted", timeout=WAIT_MS)
     assert live.open_actions(case.id) == 0

@@ -42,7 +42,7 @@ def test_viewers_read_actions_analysts_get_the_decisions_that_apply(console: Con
     action = _action(console, case, "open")
     console.sign_in("viewer@company.test")
     page = console.client.get(f"/cases/{case}").text
-    assert "Action 1: smelter-risk (Tin)" in page and "CID000001" in page
+    assert f"Action {case}/1: smelter-risk (Tin)" in page and "CID000001" in page
     assert HOSTILE not in page and "&lt;script&gt;alert(2)" in page
     assert "/corrective-actions/" not in page
     token = console.csrf("/")
@@ -52,8 +52,9 @@ def test_viewers_read_actions_analysts_get_the_decisions_that_apply(console: Con
 
     console.sign_in("analyst@company.test")
     page = console.client.get(f"/cases/{case}").text
+    assert f"/corrective-actions/{action}/review" in page
     for decision in ("accept", "reject", "waive", "extend", "note"):
-        assert f"/corrective-actions/{action}/{decision}" in page
+        assert f'name="decision" value="{decision}"' in page
     token = console.csrf("/")
     no_reason = console.client.post(
         f"/corrective-actions/{action}/reject", data={"csrf": token, "reason": " "}
@@ -72,7 +73,7 @@ def test_a_closed_action_only_takes_notes(console: Console) -> None:
     action = _action(console, case, "accepted")
     console.sign_in("analyst@company.test")
     page = console.client.get(f"/cases/{case}").text
-    assert f"/corrective-actions/{action}/note" in page and f"/corrective-actions/{action}/accept" not in page
+    assert 'name="decision" value="note"' in page and 'name="decision" value="accept"' not in page
     refused = console.client.post(
         f"/corrective-actions/{action}/waive", data={"csrf": console.csrf("/"), "reason": "r"}
     )

@@ -21,7 +21,7 @@ from sqlalchemy import func, select  # noqa: E402
 from survey_kit import Kit, complete_filling, workbook  # noqa: E402
 
 from activities.links import LinkSigner  # noqa: E402
-from cli.action_view import actions_of_case  # noqa: E402
+from cases.action_view import actions_of_case  # noqa: E402
 from console.app import create_app  # noqa: E402
 from models.audit import AuditEvent  # noqa: E402
 from models.corrective import ActionEvidence, CorrectiveAction  # noqa: E402
@@ -109,7 +109,7 @@ async def test_a_supplier_sends_a_document_that_staff_see_awaiting_review(portal
         policy = actions["sourcing-policy"]
         token = portal.token(case)
         page = (await portal.http.get(f"/upload/{token}")).text
-        assert "Corrective action 1" in page and "Corrective action 2" in page
+        assert f"Corrective action {case}/1" in page and f"Corrective action {case}/2" in page
         assert "Provide a responsible minerals sourcing policy." in page
         assert policy.findings[0]["message"] in page
         assert "buyer@company.test" not in page  # the owner is internal
@@ -119,7 +119,7 @@ async def test_a_supplier_sends_a_document_that_staff_see_awaiting_review(portal
         assert state.evidence_pending == 1 and state.status == ActionStatus.OPEN
 
         confirmed = (await portal.http.get(sent.headers["location"])).text
-        assert "your document for corrective action 2 was received" in confirmed
+        assert f"your document for corrective action {case}/2 was received" in confirmed
         assert HOSTILE not in confirmed and "&lt;script&gt;alert(&#34;note&#34;)" in confirmed
         assert "bpolicy letter.pdf" in confirmed and "awaiting review" in confirmed
 
@@ -135,7 +135,13 @@ async def test_a_supplier_sends_a_document_that_staff_see_awaiting_review(portal
         "supplier",
     )
     assert shown["evidence"] == [
-        {"file_id": stored.id, "kind": "document", "review": "pending", "note": HOSTILE}
+        {
+            "file_id": stored.id,
+            "kind": "document",
+            "review": "pending",
+            "note": HOSTILE,
+            "name": stored.original_name,
+        }
     ]
     assert stored.original_name == "bpolicy letter.pdf" and stored.survey_id == case
     assert (kit.store / stored.path).read_bytes() == PDF
@@ -191,5 +197,5 @@ async def test_a_closed_action_takes_no_evidence(portal: Portal, kit: Kit) -> No
         assert f'name="action" value="{policy.id}"' in page
         files = count(kit, StoredFile)
         refused = await portal.send(token, risk.id)
-        assert refused.status_code == 409 and "Corrective action 1 is waived" in refused.text
+        assert refused.status_code == 409 and f"Corrective action {case}/1 is waived" in refused.text
     assert count(kit, StoredFile) == files and count(kit, ActionEvidence) == 0

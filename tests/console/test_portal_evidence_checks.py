@@ -152,7 +152,7 @@ def test_a_closed_action_shows_no_form_and_takes_nothing(console: Console) -> No
     case = console.add_case("S1", "Mine Metals", stage="risk-found", risk="high")
     action = _action(console, case, status="accepted")
     status, text = _post(console, case, action, "letter.pdf", PDF)
-    assert status == 409 and "Corrective action 1 is accepted" in text
+    assert status == 409 and f"Corrective action {case}/1 is accepted" in text
     assert "/evidence" not in text and _files(console) == 1
 
 
@@ -162,11 +162,11 @@ def test_the_cli_refuses_the_same_types_before_storing(
     monkeypatch.setenv("MINERALS_DATABASE_URL", console.settings.resolved_database_url())
     monkeypatch.setenv("MINERALS_UPLOAD_SECRET", SECRET)
     case = console.add_case("S1", "Mine Metals", stage="risk-found", risk="high")
-    action = _action(console, case)
+    _action(console, case)  # numbered 1 in its case
     page = tmp_path / "page.pdf"
     page.write_bytes(b"<html>not a pdf</html>")
     result = CliRunner().invoke(
-        app, ["actions", "evidence", str(action), str(page), "--data-dir", str(tmp_path)]
+        app, ["actions", "evidence", f"{case}/1", str(page), "--data-dir", str(tmp_path)]
     )
     assert result.exit_code == 1 and "only PDF, PNG, JPEG" in result.output
     assert _files(console) == 1
