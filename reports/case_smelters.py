@@ -1,8 +1,10 @@
 """The smelters a case's assessed upload declared: each row's registry match and its RMAP status then.
 
-Matches are not stored, so they are computed again with `risk.assess` from the stored declaration and
-the registry as of the assessment date (the same code path the assess activity runs); the finding codes
-are the stored ones. The file's Smelter Look-up is not stored either: the facilities the rows name by id
+Matches are stored with each assessment (`risk.assessed`): the page shows the newest stored assessment
+of the file as it was written, with no re-parse and no re-matching. Files assessed before matches were
+stored are computed again with `risk.assess` from the stored declaration and the registry as of the
+assessment date (the same code path the assess activity runs); the finding codes are the stored ones.
+The file's Smelter Look-up is not stored either: the facilities the rows name by id
 stand in for it, and the file is read back from the store only when a row may match another of them.
 """
 
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import risk
+from models.assessment import Assessment as StoredAssessment
 from models.audit import AuditEvent
 from models.files import StoredFile
 from models.survey import Finding
@@ -25,6 +28,7 @@ from mrt.layouts.registry import layout_for
 from mrt.model import NOT_IDENTIFIED, NOT_LISTED, Declaration, Family, LookupEntry, Unreadable
 from mrt.reader import read
 from reports.declared import Declared, load_declared
+from risk.assessed import latest_for_file, result_of, stored_rows
 from risk.normalize import exact_key
 from risk.registry import CID, SPECIAL
 
@@ -158,6 +162,9 @@ def case_smelters(
     chosen = uploads[0] if file_id is None else next((u for u in uploads if u.file_id == file_id), None)
     if chosen is None:
         raise LookupError(f"file {file_id} is not an assessed upload of case {survey_id}")
+    kept = latest_for_file(session, chosen.file_id)
+    if kept is not None:
+        return _from_stored(session, chosen, uploads, kept, config)
     day = chosen.assessed_at.date()
     declared = load_declared(session, [chosen.file_id], file_store).get(chosen.file_id)
     if declared is None:
@@ -176,6 +183,64 @@ def case_smelters(
         for result, row in zip(assessment.smelters, declared.smelters, strict=True)
     ]
     return CaseSmelters(chosen, uploads, day, assessment.statuses_as_of, True, lines)
+
+
+def _from_stored(
+    session: Session,
+    chosen: AssessedUpload,
+    uploads: list[AssessedUpload],
+    kept: StoredAssessment,
+    config: risk.RiskConfig,
+) -> CaseSmelters:
+    """The lines of a stored assessment, exactly as it judged them."""
+    lines = []
+    for row in stored_rows(session, kept.id):
+        result = result_of(row)
+        method, how = _method(result, row.lookup)
+        status, cue = _stored_status(result, config, kept.as_of) if result.accepted_id else (None, "warn")
+        if "smelter-not-conformant" in result.codes:
+            cue = "bad"
+        written = row.lookup if row.lookup and exact_key(row.lookup) not in SPECIAL else row.declared_name
+        line = SmelterLine(
+            row=row.row,
+            metal=row.metal,
+            declared_name=written,
+            declared_id=row.declared_id,
+            country=row.country,
+            matched_id=row.matched_id,
+            standard_name=row.standard_name,
+            in_registry=row.in_registry,
+            method=method,
+            how=how,
+            status=status,
+            cue=cue,
+            codes=result.codes,
+            note=row.note,
+            match=row.method,
+            score=row.score,
+            review=row.review,
+            rmap_status=row.status,
+        )
+        lines.append(line)
+    return CaseSmelters(chosen, uploads, kept.as_of, kept.statuses_as_of, True, lines)
+
+
+def _stored_status(result: risk.SmelterResult, config: risk.RiskConfig, day: dt.date) -> tuple[str, str]:
+    """A stored row's RMAP status in words, and its cue, as the assessment judged it."""
+    if result.rmap_status is None:
+        if "smelter-not-conformant" in result.codes:
+            return "Not on any RMI list", "bad"
+        return "Unknown (no status list)", ""
+    label = STATUS_LABELS.get(result.rmap_status, result.rmap_status)
+    if result.rmap_status in config.accepted_statuses:
+        if result.audit_ends is not None and result.audit_ends < day:
+            return f"{label}, audit of {result.last_audit} expired", "bad"
+        if "smelter-audit-expiring" in result.codes:
+            return f"{label}, audit valid until {result.audit_ends}", "warn"
+        return label, "ok"
+    if result.rmap_status in config.participating_statuses:
+        return label, "warn"
+    return label, "bad"
 
 
 def _registry(

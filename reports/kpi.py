@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.registry import RegistryImport
+from reports.engagement import engagement, engagement_notes
 from reports.scope import GROUPS, OTHER_GROUP, Case, Scope, group_of
 from reports.smelters import Consolidated, SmelterLine, consolidate
 from risk import Registry, RiskConfig
@@ -75,6 +76,7 @@ class KpiReport:
     campaigns: list[str]
     rows: list[KpiRow] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    engagement: dict[str, Any] = field(default_factory=dict)  # smelter outreach, audits ending soon
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -84,6 +86,7 @@ class KpiReport:
             "campaigns": self.campaigns,
             "rows": [r.to_dict() for r in self.rows],
             "rules": self.rules,
+            "engagement": self.engagement,
         }
 
 
@@ -109,8 +112,12 @@ def count_row(
     row.suppliers_in_scope = len(by_supplier)
     row.responded = sum(any(c.responded_at for c in cs) for cs in by_supplier.values())
     row.complete = sum(any(c.declared for c in cs) for cs in by_supplier.values())
+    # A smelter counts when a supplier in scope for its metal names it (a plan may narrow a supplier's).
+    scoped = {key: {m for c in cs for m in c.minerals} for key, cs in by_supplier.items()}
     lines: list[SmelterLine] = [
-        line for line in found.for_metals(metals) if line.suppliers & set(by_supplier)
+        line
+        for line in found.for_metals(metals)
+        if any(line.metal in scoped[key] for key in line.suppliers & set(by_supplier))
     ]
     row.smelters = len(lines)
     row.conformant = sum(line.standing == "conformant" for line in lines)
@@ -146,6 +153,8 @@ def kpi_report(
         for metal in [None, *metals]:
             report.rows.append(count_row(group, metal, scope.cases, {metal} if metal else set(metals), found))
     report.rules = counting_rules(report, config)
+    report.engagement = engagement(session, [c.survey_id for c in scope.cases], scope.as_of, registry, config)
+    report.rules += engagement_notes(report.engagement, scope.as_of, config)
     return report
 
 
@@ -174,3 +183,18 @@ def counting_rules(report: KpiReport, config: RiskConfig) -> list[str]:
         "Under corrective action: suppliers whose case is at risk-found on the report date; per metal, "
         "those whose findings name that metal.",
     ]
+
+
+def response_curve(scope: Scope) -> list[tuple[dt.date, int]]:
+    """Suppliers who had responded by the end of each day, from the campaigns' start to the report date."""
+    first: dict[str, dt.date] = {}
+    for case in scope.cases:
+        if case.responded_at is not None:
+            day = case.responded_at.date()
+            key = case.supplier.supplier_id
+            first[key] = min(day, first.get(key, day))
+    starts = [(c.started_at or c.created_at).date() for c in scope.campaigns]
+    start = min([*starts, *first.values()], default=scope.as_of)
+    days = sorted({start, scope.as_of, *first.values()})
+    counts = sorted(first.values())
+    return [(day, sum(1 for d in counts if d <= day)) for day in days if day <= scope.as_of]

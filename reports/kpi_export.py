@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import html
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -39,7 +41,20 @@ def cells(row: KpiRow) -> list[str | int | float | None]:
     return [getattr(row, attr) for _, attr in COLUMNS]
 
 
-def write_kpi_xlsx(report: KpiReport, path: Path) -> None:
+def write_kpi_csv(report: KpiReport, out: TextIO) -> None:
+    """The table as CSV: a header row, each row with its group, ratios as fractions, no formulas."""
+    writer = csv.writer(out)
+    writer.writerow(["Group", *(title for title, _ in COLUMNS)])
+    for row in report.rows:
+        writer.writerow([_text(row.group), *("" if v is None else _text(v) for v in cells(row))])
+
+
+def _text(value: str | int | float) -> str | int | float:
+    """A cell as CSV writes it: text starting like a formula gets a quote (spreadsheets run formulas)."""
+    return f"'{value}" if isinstance(value, str) and value[:1] and value[0] in "=+-@" else value
+
+
+def write_kpi_xlsx(report: KpiReport, path: Path | BinaryIO) -> None:
     """One sheet: the table, ratios formatted as percentages, the counting rules under it."""
     wb = Workbook()
     ws = wb.active

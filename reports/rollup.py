@@ -20,7 +20,7 @@ from mrt.workbook import open_book
 from mrt.writer import Filling, Value, build_workbook, put, write_template
 from reports.cached import keep_cached
 from reports.kpi import KpiRow, count_row
-from reports.rollup_answers import default_company_answers, mineral_answers
+from reports.rollup_answers import default_company_answers, mineral_answers, per_mineral_company_answers
 from reports.scope import Scope, campaign_minerals, group_of
 from reports.smelters import GAP_NOT_IDENTIFIED, GAP_NOT_LISTED, Consolidated
 from risk.normalize import country_key, name_key
@@ -64,6 +64,7 @@ class Target:
     version: str
     lookup: list[LookupEntry]
     blank: Path | None = None
+    preset: list[str] = field(default_factory=list)  # minerals the blank's scope cells already name
 
 
 def target_for(family: str, blank: Path | None) -> Target:
@@ -72,7 +73,8 @@ def target_for(family: str, blank: Path | None) -> Target:
         decl = read(blank)
         if decl.family != family:
             raise ProfileError(f"{blank} is a {decl.family} template; this campaign collected {family}s")
-        return Target(decl.layout, decl.version, decl.lookup, blank)
+        preset = decl.minerals if decl.layout.mineral_cells else []
+        return Target(decl.layout, decl.version, decl.lookup, blank, preset)
     version = DEFAULT_VERSIONS[family]
     return Target(layout_for(family, version), version, [])
 
@@ -126,6 +128,8 @@ def rollup_filling(scope: Scope, found: Consolidated, profile: CompanyProfile, t
     answers = mineral_answers(layout, minerals, declared, rows, found)
     remains = next((q.key for q in layout.questions if q.topic == "remains"), "")
     in_scope = [m for m in minerals if answers.get(remains, {}).get(m) == "Yes"]
+    chosen = [m if m in in_scope else f"(Delete {m})" for m in target.preset]  # EMRT 2 blanks name all six
+    chosen += [m for m in in_scope if m not in target.preset]
     company: dict[str, Value] = {"scope": layout.scope_choices[0] if layout.scope_choices else None}
     company["effective_date"] = min(scope.as_of, dt.date.today())
     company.update(profile.company)
@@ -133,9 +137,13 @@ def rollup_filling(scope: Scope, found: Consolidated, profile: CompanyProfile, t
     return Filling(
         version=target.version,
         company=company,
-        minerals=in_scope if layout.mineral_cells else [],
+        minerals=chosen if layout.mineral_cells else [],
         answers={k: dict(v) for k, v in answers.items()},
-        company_answers={**default_company_answers(layout), **profile.answers},
+        company_answers={
+            **default_company_answers(layout),
+            **profile.answers,
+            **per_mineral_company_answers(layout, profile.answers, in_scope),
+        },
         company_comments=dict(profile.comments),
         smelters=smelters,
         lookup=[*target.lookup, *generated],

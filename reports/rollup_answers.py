@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mrt.layout import Layout
 from mrt.layouts.common import RESPONSE_SHARES
 from reports.declared import Declared
@@ -30,16 +32,34 @@ RULES = (
 )
 
 
-def response_bucket(rate: float | None) -> str:
-    """The CMRT Q6 answer for a response rate."""
+def _band(choice: str) -> float | None:
+    """The response rate a choice starts above: 1 for all, -1 for none, 0 for "less than", None: no rate."""
+    text = choice.lower()
+    if text in ("none", "no - none"):
+        return -1.0
+    if "100%" in text or text == "yes":
+        return 1.0
+    number = re.search(r"(\d+)\s*%", text)
+    if number is None:
+        return None
+    if "greater" in text or ">" in text:
+        return int(number.group(1)) / 100
+    return 0.0 if "less" in text or "<" in text else None
+
+
+def response_answer(rate: float | None, choices: tuple[str, ...]) -> str | None:
+    """The answer in the template's own list for a response rate (CMRT, EMRT, CRT and AMRT lists alike)."""
+    bands = sorted(((b, c) for c in choices if (b := _band(c)) is not None), reverse=True)
     if not rate:
-        return "None"
+        return next((c for b, c in bands if b < 0), None)
     if rate >= 1:
-        return "100%"
-    for bound, answer in ((0.9, "Greater than 90%"), (0.75, "Greater than 75%"), (0.5, "Greater than 50%")):
-        if rate > bound:
-            return answer
-    return "50% or less"
+        return next((c for b, c in bands if b >= 1), None)
+    return next((c for b, c in bands if 0 <= b < rate), None)
+
+
+def response_bucket(rate: float | None) -> str:
+    """The CMRT 6 Q6 answer for a response rate."""
+    return response_answer(rate, RESPONSE_SHARES) or "None"
 
 
 def _any_then(values: list[str | None], first: str) -> str:
@@ -55,14 +75,16 @@ def _recycled(values: list[str | None]) -> str:
     return NO if NO in values else UNKNOWN
 
 
-def _derive(topic: str, values: list[str | None], row: KpiRow | None, gaps: bool) -> str | None:
+def _derive(
+    topic: str, values: list[str | None], row: KpiRow | None, gaps: bool, choices: tuple[str, ...]
+) -> str | None:
     """The company's answer to one Q3-Q8 topic from the declaring suppliers' answers to it."""
     if topic in ("covered_countries", "cahra"):
         return _any_then(values, YES)
     if topic == "recycled":
         return _recycled(values)
     if topic == "supplier_response":
-        return response_bucket(row.response_rate if row else None)
+        return response_answer(row.response_rate if row else None, choices)
     if topic == "all_smelters_identified":
         everyone = row is not None and row.complete == row.suppliers_in_scope
         return YES if everyone and not gaps and all(v == YES for v in values) else NO
@@ -94,9 +116,22 @@ def mineral_answers(
             continue
         gaps = any(g.metal == metal and g.kind != GAP_NOT_LISTED for g in found.gaps)
         for q in layout.questions:
-            answer = _derive(q.topic, [d.answer(q.key, metal) for d in inside], rows.get(metal), gaps)
-            if answer in q.choices and (q.topic != "supplier_response" or q.choices == RESPONSE_SHARES):
+            values = [d.answer(q.key, metal) for d in inside]
+            answer = _derive(q.topic, values, rows.get(metal), gaps, q.choices)
+            if answer in q.choices:
                 out[q.key][metal] = answer
+    return out
+
+
+def per_mineral_company_answers(
+    layout: Layout, answers: dict[str, str], minerals: list[str]
+) -> dict[str, str]:
+    """A profile's answer to a per-mineral company question (EMRT C), given for each mineral in scope."""
+    out: dict[str, str] = {}
+    for cq in layout.company_questions:
+        answer = answers.get(cq.key)
+        if cq.per_mineral and answer in cq.choices:
+            out.update({f"{cq.key}:{m}": answer for m in minerals if f"{cq.key}:{m}" not in answers})
     return out
 
 

@@ -15,6 +15,7 @@ from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.enums import CheckStatus, Stage
 from models.files import StoredFile
+from models.scope_plan import PlannedSupplier, ScopePlan
 from models.supplier import Supplier
 from models.survey import Finding, Survey
 from reports.declared import Declared, chunks, load_declared
@@ -52,11 +53,12 @@ class Case:
     responded_at: dt.datetime | None  # None when the first upload came after the report date
     declared: Declared | None = None  # the last complete upload on or before the report date
     finding_metals: set[str] = field(default_factory=set)  # metals named by that upload's findings
+    planned: tuple[str, ...] = ()  # the minerals its campaign's plan gave this supplier
 
     @property
     def minerals(self) -> tuple[str, ...]:
-        """The minerals this case is in scope for."""
-        return campaign_minerals(self.campaign)
+        """The minerals this case is in scope for: its plan's, else its campaign's."""
+        return self.planned or campaign_minerals(self.campaign)
 
     @property
     def under_corrective_action(self) -> bool:
@@ -144,6 +146,16 @@ def _last_complete(session: Session, campaign_ids: list[int], end: dt.datetime) 
     }
 
 
+def planned_minerals(session: Session, campaign_ids: list[int]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """(campaign id, supplier id) -> the minerals the campaign's plan gave that supplier."""
+    rows = session.execute(
+        select(ScopePlan.campaign_id, PlannedSupplier.supplier_key, PlannedSupplier.minerals)
+        .join(PlannedSupplier, PlannedSupplier.plan_id == ScopePlan.id)
+        .where(ScopePlan.campaign_id.in_(campaign_ids))
+    )
+    return {(c, key): tuple(minerals) for c, key, minerals in rows if c is not None}
+
+
 def load_scope(session: Session, campaigns: list[Campaign], as_of: dt.date, file_store: Path | None) -> Scope:
     """The cases of these campaigns at the end of `as_of`: exempted cases and later enrolments left out."""
     end = end_of(as_of)
@@ -172,6 +184,7 @@ def load_scope(session: Session, campaigns: list[Campaign], as_of: dt.date, file
         )
     }
     by_id = {c.id: c for c in campaigns}
+    planned = planned_minerals(session, ids)
     cases = []
     for s in surveys:
         if stages[s.id] == Stage.EXEMPTED:
@@ -187,6 +200,7 @@ def load_scope(session: Session, campaigns: list[Campaign], as_of: dt.date, file
                 responded_at=responded,
                 declared=declared.get(file_id) if file_id is not None else None,
                 finding_metals=finding_metals.get(file_id, set()) if file_id is not None else set(),
+                planned=planned.get((s.campaign_id, suppliers[s.supplier_id].supplier_id), ()),
             )
         )
     return Scope(as_of, campaigns, cases)

@@ -19,6 +19,7 @@ from models.files import StoredFile
 from models.registry import RegistryFacility, RegistryImport, RegistryStatus
 from models.supplier import Supplier
 from models.survey import Finding, Survey
+from mrt.layout import Layout
 from mrt.layouts import cmrt6
 from mrt.model import NOT_IDENTIFIED, NOT_LISTED, LookupEntry
 from mrt.reader import read_file
@@ -104,10 +105,18 @@ class Builder:
     def __init__(self, session: Session, store: Path, tmp: Path) -> None:
         self.session, self.store, self.tmp = session, store, tmp
 
-    def upload(self, survey: Survey, fill: Filling, on: dt.date, status: str, record: bool) -> StoredFile:
+    def upload(
+        self,
+        survey: Survey,
+        fill: Filling,
+        on: dt.date,
+        status: str,
+        record: bool,
+        layout: Layout = cmrt6.LAYOUT,
+    ) -> StoredFile:
         """Write a template into the store as an upload of the case; optionally keep its declaration."""
         source = self.tmp / f"s{survey.id}-{on}.xlsx"
-        write_template(cmrt6.LAYOUT, fill, source)
+        write_template(layout, fill, source)
         data = source.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         (self.store / sha[:2]).mkdir(parents=True, exist_ok=True)
@@ -186,21 +195,29 @@ def registry_rows(session: Session) -> None:
     session.flush()
 
 
-def build_world(session: Session, store: Path, tmp: Path) -> World:
-    """The campaign of the KPI tests (expected numbers in test_kpi.py)."""
-    registry_rows(session)
+def add_campaign(
+    session: Session, name: str, template: str, created: dt.date, minerals: list[str] | None = None
+) -> Campaign:
+    """A campaign created on `created`, due a month later."""
     campaign = Campaign(
-        name="cmrt-2025",
-        template="CMRT",
-        minerals=[],
-        due_date=dt.date(2025, 6, 1),
+        name=name,
+        template=template,
+        minerals=minerals or [],
+        due_date=created + dt.timedelta(days=31),
         reminder_every="14d",
         reminders=2,
         escalation_after="7d",
-        created_at=utc(dt.date(2025, 5, 1)),
+        created_at=utc(created),
     )
     session.add(campaign)
     session.flush()
+    return campaign
+
+
+def build_world(session: Session, store: Path, tmp: Path) -> World:
+    """The campaign of the KPI tests (expected numbers in test_kpi.py)."""
+    registry_rows(session)
+    campaign = add_campaign(session, "cmrt-2025", "CMRT", dt.date(2025, 5, 1))
     b = Builder(session, store, tmp)
     s1 = b.case(campaign, "S1", "accepted", dt.date(2025, 5, 10))
     b.upload(s1, filling(S1_ROWS), dt.date(2025, 5, 10), "complete", record=False)  # read back from the store

@@ -9,13 +9,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from campaign_kit import Builder, World, utc
+from campaign_kit import Builder, World, add_campaign
 from rich.console import Console
 from typer.testing import CliRunner
 
 from cli.main import app
 from cli.report import print_campaign_kpi
-from models.campaign import Campaign
 from models.settings import load_settings
 
 runner = CliRunner()
@@ -118,18 +117,7 @@ def test_unknown_campaign_is_a_clear_error(world: World) -> None:
 
 
 def test_cobalt_and_mica_campaign_is_its_own_group(world: World, tmp_path: Path) -> None:
-    emrt = Campaign(
-        name="emrt-2025",
-        template="EMRT",
-        minerals=[],
-        due_date=dt.date(2025, 6, 1),
-        reminder_every="14d",
-        reminders=2,
-        escalation_after="7d",
-        created_at=utc(dt.date(2025, 5, 2)),
-    )
-    world.session.add(emrt)
-    world.session.flush()
+    emrt = add_campaign(world.session, "emrt-2025", "EMRT", dt.date(2025, 5, 2))
     b = Builder(world.session, world.store, tmp_path)
     b.case(emrt, "E1", "fix-requested", dt.date(2025, 6, 1))
     b.case(emrt, "E2", "overdue")
