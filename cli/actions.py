@@ -7,33 +7,41 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from activities.evidence import EvidenceRefused, store_evidence
 from activities.filestore import TooLarge
-from cli.action_view import action_row, outreach_list
-from cli.context import By, DataDir, Json, acting, fail, out, run, sessions, settings_for
-from cli.enrol import parse_due
-from models.audit import AuditEvent
-from models.corrective import CorrectiveAction, SmelterOutreach
+from cases.action_view import action_row, find_action, parse_action_number
+from cases.dates import parse_due
+from cli.context import By, DataDir, Json, acting, fail, hint, out, run, sessions, settings_for
 from models.enums import Decision
 from models.messages import ActionDecision, ActionState
 from models.settings import Settings
 from worker.client import connect
 from workflows import CorrectiveActionWorkflow
 
-app = typer.Typer(help="Corrective actions: staff decisions and evidence.", no_args_is_help=True)
+app = typer.Typer(
+    help="Corrective actions, numbered CASE/N (12/1): staff decisions and evidence.", no_args_is_help=True
+)
 
-ActionId = Annotated[int, typer.Argument(help="Action number (see `minerals cases show`).", min=1)]
+ActionId = Annotated[
+    str,
+    typer.Argument(
+        help="Action number CASE/N, e.g. 12/1 (see `minerals cases show CASE`).", show_default=False
+    ),
+]
 
 
-def _action(settings: Settings, action_id: int) -> dict[str, Any]:
+def _action(settings: Settings, number: str) -> dict[str, Any]:
+    try:
+        case, n = parse_action_number(number)
+    except ValueError as exc:
+        fail(str(exc), 2)
     with sessions(settings)() as session:
-        action = session.get(CorrectiveAction, action_id)
+        action = find_action(session, case, n)
         if action is None:
-            fail(f"no corrective action {action_id}; see `minerals cases show CASE`", 2)
+            fail(f"no corrective action {case}/{n}; see `{hint(settings, f'minerals cases show {case}')}`", 2)
         return action_row(action)
 
 
@@ -43,28 +51,27 @@ async def _update(settings: Settings, workflow_id: str, update: Any, arg: Any) -
     return await handle.execute_update(update, arg)
 
 
-def _apply(settings: Settings, action_id: int, update: Any, arg: Any, as_json: bool, done: str) -> None:
-    row = _action(settings, action_id)
+def _apply(settings: Settings, number: str, update: Any, arg: Any, as_json: bool, done: str) -> None:
+    row = _action(settings, number)
+    name = row["number"]
     if row["status"] not in ("open", "rejected"):
-        fail(f"action {action_id} is {row['status']}; it takes no more decisions or evidence")
+        fail(f"action {name} is {row['status']}; it takes no more decisions or evidence")
     try:
         state = run(_update(settings, row["workflow_id"], update, arg), settings)
     except WorkflowUpdateFailedError as exc:
-        fail(f"action {action_id}: refused: {getattr(exc.cause, 'message', None) or exc.cause}")
+        fail(f"action {name}: refused: {getattr(exc.cause, 'message', None) or exc.cause}")
     except RPCError as exc:
-        fail(f"action {action_id}: its workflow did not take it ({exc.message})")
+        fail(f"action {name}: its workflow did not take it ({exc.message})")
     if as_json:
-        typer.echo(json.dumps({"id": action_id, **state.model_dump(mode="json")}, indent=2))
+        typer.echo(json.dumps({"id": row["id"], "number": name, **state.model_dump(mode="json")}, indent=2))
         return
-    out.print(f"Action {action_id}: {done}; now {state.status.value}, due {state.due_at:%Y-%m-%d}")
+    out.print(f"Action {name}: {done}; now {state.status.value}, due {state.due_at:%Y-%m-%d}")
 
 
-def _decide(
-    action_id: int, decision: Decision, by: str, as_json: bool, data_dir: str | None, **kw: Any
-) -> None:
+def _decide(number: str, decision: Decision, by: str, as_json: bool, data_dir: str | None, **kw: Any) -> None:
     settings = settings_for(data_dir)
     arg = ActionDecision(decision=decision, actor=acting(by), **kw)
-    _apply(settings, action_id, CorrectiveActionWorkflow.decide, arg, as_json, f"{decision.value} recorded")
+    _apply(settings, number, CorrectiveActionWorkflow.decide, arg, as_json, f"{decision.value} recorded")
 
 
 @app.command()
@@ -165,7 +172,7 @@ def evidence(
     settings = settings_for(data_dir)
     row = _action(settings, action)
     if row["status"] not in ("open", "rejected"):  # before storing anything
-        fail(f"action {action} is {row['status']}; it takes no more decisions or evidence")
+        fail(f"action {row['number']} is {row['status']}; it takes no more decisions or evidence")
     try:
         with file.open("rb") as source:
             arg = store_evidence(
@@ -183,54 +190,4 @@ def evidence(
     _apply(settings, action, CorrectiveActionWorkflow.submit_evidence, arg, as_json, "evidence attached")
 
 
-def outreach(
-    record: Annotated[
-        str | None, typer.Option("--record", help="Record an outreach to this smelter (CID).")
-    ] = None,
-    note_: Annotated[str, typer.Option("--note", help="What was said or sent.")] = "",
-    channel: Annotated[str, typer.Option("--channel", help="email, call, visit, letter...")] = "email",
-    include_closed: Annotated[bool, typer.Option("--all", help="Include closed actions.")] = False,
-    by: By = "",
-    as_json: Json = False,
-    data_dir: DataDir = None,
-) -> None:
-    """Non-conformant smelters by number of dependent suppliers, with their actions; record an outreach."""
-    factory = sessions(settings_for(data_dir))
-    if record is not None:
-        if not note_.strip():
-            fail("--note must say what the outreach was", 2)
-        with factory.begin() as session:
-            session.add(SmelterOutreach(smelter_id=record, actor=acting(by), channel=channel, note=note_))
-            session.add(
-                AuditEvent(
-                    actor=acting(by),
-                    action="smelter.outreach",
-                    subject=f"smelter:{record}",
-                    after={"channel": channel, "note": note_},
-                )
-            )
-    with factory() as session:
-        rows = outreach_list(session, include_closed)
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    if record is not None:
-        out.print(f"Outreach to {record} recorded")
-    table = Table()
-    for column in ("smelter", "metal", "name", "suppliers", "actions", "last outreach"):
-        table.add_column(column)
-    for r in rows:
-        last = r["outreach"][-1] if r["outreach"] else None
-        table.add_row(
-            r["smelter_id"],
-            r["metal"] or "",
-            r["name"] or "",
-            str(r["suppliers"]),
-            ", ".join(f"{d['supplier_id']}#{d['action']}" for d in r["dependents"]),
-            f"{last['at'][:10]} {last['channel']}" if last else "",
-        )
-    out.print(table)
-    out.print(f"{len(rows)} non-conformant smelter(s)")
-
-
-__all__ = ["app", "outreach"]
+__all__ = ["app"]

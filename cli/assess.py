@@ -13,8 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.check import print_report
-from cli.context import DataDir, sessions, settings_for
+from cli.context import DataDir, has_stack, sessions, settings_for
 from cli.smelters import parse_day, risk_config
+from cli.tables import WRAP
 from mrt.report import FileResult, check_file, exit_code, to_json
 from risk import Assessment, Registry, RiskConfig, assess, load_registry
 
@@ -82,7 +83,7 @@ def print_assessment(assessment: Assessment, console: Console) -> None:
     table = Table(expand=True)
     for column in ("severity", "code", "metal", "smelter", "cell"):
         table.add_column(column, no_wrap=True)
-    table.add_column("finding", ratio=1)
+    table.add_column("finding", ratio=1, overflow=WRAP)
     for f in assessment.findings:
         table.add_row(
             Text(f.severity, style=RISK_STYLES[f.severity]),
@@ -106,8 +107,10 @@ def assess_command(
     settings = settings_for(data_dir)
     day = parse_day(as_of)
     config = risk_config(settings)
-    with sessions(settings)() as session:
-        stored = load_registry(session, day)
+    stored = Registry()  # no stack here: each file's own Smelter Look-up, statuses unknown
+    if has_stack(settings):
+        with sessions(settings)() as session:
+            stored = load_registry(session, day)
     results = [check_file(path, language) for path in files]
     assessments = [assess_result(r, stored, config, day) for r in results]
     if as_json:

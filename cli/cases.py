@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
+from shlex import quote
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
-from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.service import RPCError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
 
-from activities.filestore import TooLarge, store_upload
-from cli.action_view import actions_of_case, filter_cases
-from cli.case_view import case_detail, case_query, case_row
-from cli.context import By, DataDir, Json, acting, fail, out, run, sessions, settings_for
-from cli.enrol import parse_due
+from activities.filestore import TooLarge, refuse_upload, store_upload
+from cases.action_view import actions_of_case, filter_cases
+from cases.case_view import case_detail, case_query, case_row, email_state
+from cases.dates import parse_due
+from cases.start import not_started
+from cli.context import By, DataDir, Json, acting, fail, hint, out, run, say, sessions, settings_for
 from cli.smelters import risk_config
+from cli.tables import wrapping_table
 from models.campaign import Campaign
 from models.enums import Stage
-from models.messages import CloseCase, Exempt, ExtendDue, Reopen, UploadOutcome
+from models.messages import CloseCase, Exempt, ExtendDue, Reopen, SurveyState, UploadOutcome
+from models.outbox import EmailMessage, unresolved_bounce
 from models.settings import Settings
 from models.survey import Survey
 from reports.case_smelters import case_smelters
@@ -30,6 +34,7 @@ from workflows import SurveyWorkflow
 
 app = typer.Typer(help="Survey cases: list, show, submit a file, staff actions.", no_args_is_help=True)
 
+SURVEY_START_WAIT = 30.0  # seconds a case past pending may take for its survey workflow to exist
 CaseId = Annotated[int, typer.Argument(help="Case number (see `minerals cases list`).", min=1)]
 Reason = Annotated[str, typer.Option("--reason", help="Why; kept in the audit trail.")]
 
@@ -55,6 +60,10 @@ def list_(
     metal: Annotated[
         str | None, typer.Option("--metal", help="Only cases with latest findings on this metal.")
     ] = None,
+    bounced: Annotated[
+        bool,
+        typer.Option("--bounced", help="Only cases whose supplier address was refused (not resent yet)."),
+    ] = False,
     as_json: Json = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -65,6 +74,8 @@ def list_(
         query = query.where(Campaign.name == campaign)
     if status is not None:
         query = query.where(Survey.stage == status.value)
+    if bounced:
+        query = query.where(Survey.id.in_(select(EmailMessage.survey_id).where(unresolved_bounce())))
     if severity is not None and severity not in ("high", "medium", "low"):
         fail("--severity must be high, medium or low", 2)
     query = filter_cases(
@@ -86,9 +97,7 @@ def list_(
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table()
-    for column in ("case", "campaign", "supplier", "stage", "due", "reminders", "risk"):
-        table.add_column(column)
+    table = wrapping_table("case", "campaign", "supplier", "stage", "due", "reminders", "risk")
     for r in rows:
         table.add_row(
             str(r["id"]),
@@ -112,14 +121,15 @@ def _detail(settings: Settings, case: int) -> dict[str, Any]:
             found = case_smelters(session, case, risk_config(settings), None, store)
             detail["smelters"] = found.to_dict() if found else None
     if detail is None:
-        fail(f"no case {case}; see `minerals cases list`", 2)
+        fail(f"no case {case}; see `{hint(settings, 'minerals cases list')}`", 2)
     return detail
 
 
 @app.command()
 def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
     """Stage, history, files and their issues, findings and emails of one case."""
-    detail = _detail(settings_for(data_dir), case)
+    settings = settings_for(data_dir)
+    detail = _detail(settings, case)
     if as_json:
         typer.echo(json.dumps(detail, indent=2, ensure_ascii=False))
         return
@@ -129,6 +139,8 @@ def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
         highlight=False,
     )
     out.print(f"Stage {detail['stage']}, due {detail['due_at']}, reminders {detail['reminders_sent']}")
+    if detail["not_started"]:
+        out.print(f"The case is {detail['not_started']}", markup=False, highlight=False)
     if detail["risk"]:
         out.print(f"Risk {detail['risk']}")
     out.print("[bold]History[/]")
@@ -147,7 +159,7 @@ def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
     for a in detail["actions"]:
         due = (a["due_at"] or "")[:10]
         out.print(
-            f"[bold]Action {a['id']}[/] #{a['n']} {a['kind']} ({a['severity']}): {a['status']}, due {due}"
+            f"[bold]Action {a['number']}[/] {a['kind']} ({a['severity']}): {a['status']}, due {due}"
             f"{' OVERDUE' if a['overdue'] else ''}, owner {a['owner'] or '-'}",
             highlight=False,
         )
@@ -157,10 +169,20 @@ def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
         for e in a["timeline"]:
             note = f" — {e['note']}" if e["note"] else ""
             out.print(f"  {e['at'][:19]}  {e['event']:<24} {e['actor']}{note}", markup=False)
-    out.print("[bold]Emails[/]")
+    faults = detail["email_faults"]
+    out.print("[bold]Emails[/] ", end="")
+    out.print(
+        faults["summary"], style=None if faults["summary"] == "all emails sent" else "red", markup=False
+    )
+    if faults["bounced"]:
+        fix = hint(settings, f"minerals suppliers update {quote(detail['supplier_id'])} --email NEW-ADDRESS")
+        out.print(f"  Correct the refused address: {fix}", markup=False, highlight=False)
     for e in detail["emails"]:
-        sent = (e["sent_at"] or "not sent")[:19]
-        out.print(f"  {sent}  {e['kind']:<12} to {', '.join(e['to'])}: {e['subject']}", markup=False)
+        out.print(
+            f"  {email_state(e):<19}  {e['kind']:<12} to {', '.join(e['to'])}: {e['subject']}", markup=False
+        )
+        if e["last_error"]:
+            out.print(f"  {'':<19}  after {e['attempts']} attempt(s): {e['last_error']}", markup=False)
 
 
 class SubmitRefused(Exception):
@@ -170,15 +192,18 @@ class SubmitRefused(Exception):
 async def submit_file(
     client: Client, settings: Settings, case: int, workflow_id: str, file: Path, by: str
 ) -> UploadOutcome:
-    """Store a file for a case, then hand it to the survey workflow (Update); returns the check result."""
+    """Store a file for a case, then hand it to the survey workflow (Update); returns the check result.
+
+    A file the case does not take is marked refused on its row, with the reason."""
     handle = client.get_workflow_handle_for(SurveyWorkflow.run, workflow_id)
-    state = await handle.query(SurveyWorkflow.state)
+    state = await _survey_state(handle, settings, case)
     if state.stage.final and not state.open_actions:  # open corrective actions take new templates
         raise SubmitRefused(f"case {case} is {state.stage.value}; reopen it first to take a new file")
+    factory = sessions(settings)
     with file.open("rb") as source:
         upload = await asyncio.to_thread(
             store_upload,
-            sessions(settings),
+            factory,
             settings.resolved_file_store_dir(),
             case,
             source,
@@ -190,9 +215,37 @@ async def submit_file(
         return await handle.execute_update(SurveyWorkflow.submit_upload, upload)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
-        raise SubmitRefused(
-            f"case {case}: file refused: {getattr(cause, 'message', None) or cause}"
-        ) from None
+        reason = str(getattr(cause, "message", None) or cause)
+    except RPCError as exc:
+        reason = f"the survey workflow did not take the file ({exc.message})"
+    await asyncio.to_thread(refuse_upload, factory, upload.file_id, reason, by)
+    raise SubmitRefused(f"case {case}: file {upload.file_id} refused: {reason}")
+
+
+async def _survey_state(handle: WorkflowHandle[Any, Any], settings: Settings, case: int) -> SurveyState:
+    """The survey's live state; a case past pending may wait a moment for its workflow to exist."""
+    waited_until = time.monotonic() + SURVEY_START_WAIT
+    while True:
+        try:
+            return await handle.query(SurveyWorkflow.state)
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            said = _not_started(settings, case)
+            # A campaign records a page's requests, sends them, then starts their surveys: a case past
+            # pending has its workflow on the way.
+            if said or time.monotonic() > waited_until:
+                said = said or "not started yet"
+                wait = "upload the file once its request has gone out"
+                raise SubmitRefused(f"case {case} is {said}; {wait}") from None
+            await asyncio.sleep(0.5)
+
+
+def _not_started(settings: Settings, case: int) -> str | None:
+    """Why a case's survey workflow does not exist yet, or None when it is being started."""
+    with sessions(settings)() as session:
+        found = session.execute(case_query().where(Survey.id == case)).first()
+        return not_started(session, found[0], found[1]) if found else "not found"
 
 
 async def _submit(settings: Settings, case: int, workflow_id: str, file: Path, by: str) -> UploadOutcome:
@@ -220,7 +273,8 @@ def submit(
         f"({outcome.issue_count} issue(s)); the case is now {outcome.stage.value}"
     )
     if outcome.issue_count:
-        out.print(f"See the issues with: minerals cases show {case}")
+        see = hint(settings, f"minerals cases show {case}")
+        say(f"See the issues with: {see}")
 
 
 async def _signal(settings: Settings, workflow_id: str, signal: Any, arg: Any) -> None:

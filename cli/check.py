@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
+from cli.tables import WRAP
 from mrt.report import FileResult, check_file, exit_code, to_json
+
+if TYPE_CHECKING:  # rich loads only for the report: `check --json` goes without it
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 VERDICTS = {
     "complete": ("complete", "bold green"),
@@ -21,6 +24,8 @@ VERDICTS = {
 
 
 def _describe(result: FileResult) -> Text:
+    from rich.text import Text
+
     label, style = VERDICTS[result.status]
     line = Text.assemble((result.file, "bold"), "  ", (label, style))
     d = result.declaration
@@ -33,11 +38,14 @@ def _describe(result: FileResult) -> Text:
 
 
 def _table(result: FileResult) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(show_lines=False, expand=True)
     table.add_column("", width=7, no_wrap=True)
     table.add_column("sheet", no_wrap=True)
     table.add_column("cell", no_wrap=True)
-    table.add_column("what to fix", ratio=1)
+    table.add_column("what to fix", ratio=1, overflow=WRAP)  # CJK folds by display width, never cut
     for issue in result.issues:
         style = "red" if issue.severity == "error" else "yellow"
         table.add_row(
@@ -61,16 +69,21 @@ def print_report(results: list[FileResult], console: Console) -> None:
 
 
 def check_command(
-    files: Annotated[list[Path], typer.Argument(help="Template files (.xlsx, .xls) to check.")],
+    # plain text, not Path: typer would build a pydantic adapter per path; check_file reports a missing one
+    files: Annotated[
+        list[str], typer.Argument(help="Template files (.xlsx, .xls) to check.", metavar="FILE")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array, one object per file.")] = False,
     language: Annotated[
         str | None, typer.Option(help="Language of the messages (en, ja, zh); default: each file's own.")
     ] = None,
 ) -> None:
     """Check supplier templates; exit 0 when all are complete, 1 when any is incomplete, 2 when unreadable."""
-    results = [check_file(path, language) for path in files]
+    results = [check_file(Path(path), language) for path in files]
     if as_json:
         typer.echo(json.dumps([to_json(r) for r in results], ensure_ascii=False, indent=2))
     else:
+        from rich.console import Console
+
         print_report(results, Console(highlight=False))
     raise typer.Exit(exit_code(results))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.context import DataDir, fail, out, settings_for
+from cli.context import DataDir, fail, out, require_stack, settings_for
 from models.settings import SettingsError
 
 
@@ -38,27 +38,13 @@ def console(
     data_dir: DataDir = None,
 ) -> None:
     """Serve the web console; suppliers' upload links point at MINERALS_PUBLIC_BASE_URL."""
-    import uvicorn
-
-    from console.app import create_app
-    from worker.client import connect
-    from worker.logs import configure_logging
-    from worker.mail_capture import captured_mail
+    from worker.console_server import serve_console
 
     settings = settings_for(data_dir)
-    try:
-        app = create_app(settings, connect=lambda: connect(settings), mail_reader=captured_mail)
-        configure_logging(settings)
-    except SettingsError as exc:
-        fail(str(exc), 2)
+    require_stack(settings)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"Console on http://{shown}:{port}/ (upload links use {settings.public_base_url})")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        log_config=None,  # uvicorn's loggers go through configure_logging's format (JSON in production)
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
+    try:
+        serve_console(settings, host, port, proxy_headers, forwarded_allow_ips)
+    except SettingsError as exc:
+        fail(str(exc), 2)

@@ -10,11 +10,13 @@ from alembic.util import CommandError
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from cli.context import DataDir, Json, database_error, fail, out, settings_for
+from cli.context import DataDir, Json, database_error, fail, hint, out, require_stack, settings_for
 from models.db import make_engine
 from models.schema import current, head, upgrade
 
 app = typer.Typer(help="The database schema: its revision and migrations.", no_args_is_help=True)
+NEEDS_UPGRADE = 1  # exit code of `db current`: the database answers, its schema is not this release's
+UNREACHABLE = 3  # exit code of `db current`: the database cannot be opened or does not answer
 
 
 def _where(url: str) -> str:
@@ -29,6 +31,7 @@ def upgrade_command(
 ) -> None:
     """Migrate the database to this release's schema (an empty one, or one made by an older release)."""
     settings = settings_for(data_dir)
+    require_stack(settings)
     url = settings.resolved_database_url()
     try:
         before, after = upgrade(make_engine(url), revision)
@@ -44,13 +47,18 @@ def upgrade_command(
 
 @app.command("current")
 def current_command(data_dir: DataDir = None, as_json: Json = False) -> None:
-    """Show the database's revision and whether it is the one this release needs (exit 1 if not)."""
+    """Show the database's revision and whether it is the one this release needs.
+
+    Exits 0 when it is, 1 when it needs `minerals db upgrade`, 3 when the database cannot be reached,
+    2 when no data dir was named and none is found here.
+    """
     settings = settings_for(data_dir)
+    require_stack(settings)
     url = settings.resolved_database_url()
     try:
         found = current(make_engine(url))
     except SQLAlchemyError as exc:
-        fail(f"cannot open {_where(url)}: {database_error(exc)}")
+        fail(f"cannot open {_where(url)}: {database_error(exc)}", UNREACHABLE)
     wanted = head()
     if as_json:
         typer.echo(json.dumps({"current": found, "head": wanted}))
@@ -58,6 +66,7 @@ def current_command(data_dir: DataDir = None, as_json: Json = False) -> None:
         out.print(f"{_where(url)} is at revision {found}, the newest")
     else:
         state = f"is at revision {found}" if found else "has no schema revision"
-        out.print(f"{_where(url)} {state}; this release needs {wanted}: run `minerals db upgrade`")
+        upgrade_hint = hint(settings, "minerals db upgrade")
+        out.print(f"{_where(url)} {state}; this release needs {wanted}: run `{upgrade_hint}`", markup=False)
     if found != wanted:
-        raise typer.Exit(1)
+        raise typer.Exit(NEEDS_UPGRADE)

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 
-from cli.action_view import print_action_counts
+from cases.action_view import action_counts
 from cli.campaign import print_status, stage_counts, start_campaign_workflow
 from cli.cases import SubmitRefused, submit_file
-from cli.context import DataDir, fail, out, sessions, settings_for
+from cli.context import DataDir, fail, out, say, sessions, settings_for
 from cli.demo_data import Answer, DemoSupplier, demo_suppliers, write_answer, write_supplier_csv
 from cli.enrol import CampaignPlan, enrol
 from cli.report import print_campaign_kpi
+from cli.stack_dir import data_dir_flag
 from cli.supplier_file import read_supplier_file
 from cli.suppliers import upsert_suppliers
 from cli.up import print_addresses, until_stopped
@@ -111,31 +112,37 @@ async def run_demo(stack: Stack, count: int) -> Campaign:
 
 async def _demo(data_dir: Path, count: int, keep: bool, stop: asyncio.Event) -> None:
     async with Stack(data_dir) as stack:
-        print_addresses(stack.addresses)
+        print_addresses(stack.addresses, stack.settings)
         campaign = await run_demo(stack, count)
-        print_status(sessions(stack.settings), campaign)
-        print_action_counts(sessions(stack.settings), campaign.id)
-        where = f"--data-dir {data_dir}" if data_dir != Path(".minerals").resolve() else ""
+        print_status(sessions(stack.settings), campaign, stack.settings)
+        counts = action_counts(sessions(stack.settings), campaign.id)
+        listed = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+        out.print(f"Corrective actions: {sum(counts.values())} opened ({listed})")
+        where = data_dir_flag(data_dir)  # empty once `print_addresses` recorded the stack for this dir
         out.print("\n[bold]Where to look[/]")
         if stack.addresses.temporal_ui:
             out.print(
                 f"  Temporal UI      {stack.addresses.temporal_ui}  (workflows survey-{campaign.name}-…)"
             )
         if stack.addresses.console:
-            out.print(f"  Console          {stack.addresses.console}  (after `minerals users add`)")
+            add_user = f"minerals users add EMAIL --role admin{where}"
+            say(f"  Console          {stack.addresses.console}  (after `{add_user}`)")
         out.print(f"  Captured mail    {stack.addresses.mail_dir}  (one .eml per message)")
-        out.print(f"  Cases            minerals cases list --campaign {campaign.name} {where}")
-        out.print(f"  One case         minerals cases show 1 {where}")
-        out.print(f"  Outbox           minerals outbox {where}")
-        out.print(f"  Open actions     minerals cases list --open-actions {where}")
-        out.print(f"  Smelters         minerals smelters outreach {where}")
-        out.print(f"  KPI report       minerals report kpi --campaign {campaign.name} {where}\n")
+        for what, command in (
+            ("Cases", f"minerals cases list --campaign {campaign.name}"),
+            ("One case", "minerals cases show 1"),
+            ("Outbox", "minerals outbox"),
+            ("Open actions", "minerals cases list --open-actions"),
+            ("Smelters", "minerals smelters outreach"),
+            ("KPI report", f"minerals report kpi --campaign {campaign.name}"),
+        ):
+            say(f"  {what:<16} {command}{where}")
+        out.print()
         print_campaign_kpi(stack.settings, campaign.name)
         if keep:
             out.print("The stack keeps running so you can look around; Ctrl-C stops it.")
             await stop.wait()
-        else:
-            out.print(f"Everything is kept in {data_dir}; `minerals up {where}` brings the stack back.")
+            out.print("Stopping the stack…")
 
 
 def demo(
@@ -150,3 +157,5 @@ def demo(
         asyncio.run(until_stopped(lambda stop: _demo(path, suppliers, keep, stop)))
     except StackError as exc:
         fail(f"{exc} (stop it, or use another --data-dir)")
+    up = f"minerals up{data_dir_flag(path)}"
+    say(f"Stopped. Everything is kept in {path}; `{up}` brings the stack back.")

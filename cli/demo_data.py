@@ -87,8 +87,8 @@ def write_supplier_csv(suppliers: list[DemoSupplier], path: Path) -> Path:
     return path
 
 
-def answer_filling(supplier: DemoSupplier, answer: Answer, today: dt.date | None = None) -> Filling:
-    """A CMRT 6.5 answer of the given kind for one supplier."""
+def company_block(supplier: DemoSupplier, answer: Answer, today: dt.date | None = None) -> dict[str, Value]:
+    """The Declaration's company fields; a file with mistakes leaves three required ones empty."""
     today = today or dt.date.today()
     company: dict[str, Value] = {
         "name": supplier.name,
@@ -101,6 +101,21 @@ def answer_filling(supplier: DemoSupplier, answer: Answer, today: dt.date | None
         "authorizer_email": supplier.email,
         "effective_date": today - dt.timedelta(days=7),
     }
+    if answer == Answer.MISTAKES:
+        for key in ("contact_email", "authorizer", "effective_date"):
+            company.pop(key)
+    return company
+
+
+def smelter_rows(known: list[LookupEntry], risky: LookupEntry, answer: Answer) -> list[dict[str, Value]]:
+    """The Smelter List: each known smelter by its look-up name, and the risky one for a risky answer."""
+    chosen = [*known, risky] if answer == Answer.RISKY else known
+    return [{"metal": e.metal, "lookup": e.alias} for e in chosen]
+
+
+def answer_filling(supplier: DemoSupplier, answer: Answer, today: dt.date | None = None) -> Filling:
+    """A CMRT 6.5 answer of the given kind for one supplier."""
+    company = company_block(supplier, answer, today)
     covered = "Yes" if answer == Answer.RISKY else "No"
     answers: dict[str, dict[str, Value]] = {
         "Q1": dict.fromkeys(METALS, "Yes"),
@@ -115,12 +130,8 @@ def answer_filling(supplier: DemoSupplier, answer: Answer, today: dt.date | None
     company_answers: dict[str, Value] = dict.fromkeys("ACDFG", "Yes")
     company_answers.update({"B": "No", "E": "Yes, in conformance with IPC1755 (e.g., CMRT)", "H": "No"})
     lookup = [*LOOKUP, RISKY_SMELTER]
-    smelters: list[dict[str, Value]] = [{"metal": e.metal, "lookup": e.alias} for e in LOOKUP]
-    if answer == Answer.RISKY:
-        smelters.append({"metal": RISKY_SMELTER.metal, "lookup": RISKY_SMELTER.alias})
+    smelters = smelter_rows(LOOKUP, RISKY_SMELTER, answer)
     if answer == Answer.MISTAKES:
-        for key in ("contact_email", "authorizer", "effective_date"):
-            company.pop(key)
         answers["Q2"]["Gold"] = "Maybe"
         del answers["Q7"]["Tin"]
     return Filling(

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from cli.case_view import email_row
+from cases.case_view import email_row, email_state
 from cli.context import DataDir, out, sessions, settings_for
 from models.outbox import EmailMessage
 
@@ -19,7 +19,7 @@ def outbox(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Every email: case, kind, recipients, subject, sent time, idempotency key and links."""
+    """Every email: case, kind, recipients, subject, sent time, idempotency key, links."""
     query = select(EmailMessage).order_by(EmailMessage.id)
     if case is not None:
         query = query.where(EmailMessage.survey_id == case)
@@ -37,7 +37,7 @@ def outbox(
             r["kind"],
             ", ".join(r["to"] + r["cc"]),
             r["subject"],
-            (r["sent_at"] or "pending")[:19],
+            email_state(r),
             r["idempotency_key"],
             "\n".join(r["links"]),
         )

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from cli.context import DataDir, fail, out, sessions, settings_for
+from cli.context import DataDir, fail, hint, out, sessions, settings_for
+from cli.report_annual import annual
 from cli.smelters import parse_day, risk_config
 from models.settings import Settings
 from mrt.model import Unreadable
@@ -44,7 +45,7 @@ def _scope(
     except UnknownCampaign as exc:
         fail(str(exc), 2)
     if not campaigns:
-        fail("no campaign yet; start one with `minerals campaign start`")
+        fail(f"no campaign yet; start one with `{hint(settings, 'minerals campaign start')}`")
     scope = load_scope(session, campaigns, day, settings.resolved_file_store_dir())
     return scope, load_registry(session, day)
 
@@ -169,5 +170,11 @@ def rollup(
             out.print(f"  {issue.sheet}!{issue.cell}: {issue.message}", markup=False, highlight=False)
     if result.status != "complete":
         where = company or Path(settings.data_dir) / "company.json"
-        out.print(f"Company block and answers A-H come from {where} (see `minerals report rollup --help`).")
+        out.print(
+            f"Company block and answers A-H come from {where} (see `minerals report rollup --help`).",
+            markup=False,
+        )
     raise typer.Exit(exit_code([result]))
+
+
+app.command("annual")(annual)

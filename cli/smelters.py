@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from cli.context import DataDir, acting, err, fail, out, sessions, settings_for
+from cli.context import DataDir, acting, err, fail, hint, out, sessions, settings_for
+from cli.engagement import contacts
+from cli.outreach import outreach
+from cli.tables import wrapping_table
 from models.settings import Settings
 from risk import (
     Registry,
@@ -49,11 +51,14 @@ def risk_config(settings: Settings) -> RiskConfig:
         fail(str(exc), 2)
 
 
-def _print_rejected(name: str, rejected: list[dict[str, Any]]) -> None:
+def _print_rejected(settings: Settings, name: str, rejected: list[dict[str, Any]]) -> None:
     for r in rejected[:SHOWN_REJECTS]:
         err.print(f"{name}: line {r['line']}: {r['reason']}", highlight=False, markup=False)
     if len(rejected) > SHOWN_REJECTS:
-        err.print(f"... and {len(rejected) - SHOWN_REJECTS} more (see `minerals smelters history --json`)")
+        more = len(rejected) - SHOWN_REJECTS
+        err.print(
+            f"... and {more} more (see `{hint(settings, 'minerals smelters history --json')}`)", markup=False
+        )
 
 
 @app.command("import")
@@ -65,6 +70,9 @@ def import_(
         str | None, typer.Option("--as-of", help="Date the list is valid on (default today).")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Import nothing when any row is rejected.")] = False,
+    refresh: Annotated[
+        bool, typer.Option(help="After a status list, judge again the cases naming a changed facility.")
+    ] = True,
     data_dir: DataDir = None,
 ) -> None:
     """Import a template's Smelter Look-up, an RMI facility list, or the CFSI v2->v3 id map."""
@@ -74,7 +82,7 @@ def import_(
         try:
             result = import_file(session, file, day, risk_config(settings), strict=strict, actor=acting())
         except RejectedRows as exc:
-            _print_rejected(file.name, exc.rejected)
+            _print_rejected(settings, file.name, exc.rejected)
             fail(f"{file.name}: {exc}")
         except SourceError as exc:
             fail(f"{exc}; nothing was imported")
@@ -82,13 +90,17 @@ def import_(
     if result.duplicate:
         out.print(f"{file.name} was already imported for {r.as_of} (import {r.id}); nothing changed")
         return
-    _print_rejected(file.name, r.rejected)
+    _print_rejected(settings, file.name, r.rejected)
     out.print(
         f"{file.name}: {r.kind} as of {r.as_of}, {r.rows_read} rows read: {r.facilities_added} facilities"
         f" added, {r.aliases_added} aliases or old ids, {r.statuses_added} statuses,"
         f" {len(r.rejected)} rejected",
         highlight=False,
     )
+    if refresh:
+        from cli.registry import start_after_import
+
+        start_after_import(settings, r)
 
 
 def _registry(settings: Settings, day: dt.date | None) -> Registry:
@@ -96,7 +108,8 @@ def _registry(settings: Settings, day: dt.date | None) -> Registry:
         registry = load_registry(session, day)
     if not registry.facilities:
         fail(
-            "the smelter registry is empty; import a template or an RMI list with `minerals smelters import`"
+            "the smelter registry is empty; import a template or an RMI list with "
+            f"`{hint(settings, 'minerals smelters import FILE')}`"
         )
     return registry
 
@@ -138,7 +151,7 @@ def lookup(
     if not found:
         out.print(f"no facility name is close to {text!r}", highlight=False)
         raise typer.Exit(1)
-    table = Table("score", "id", "metal", "name", "country", "status")
+    table = wrapping_table("score", "id", "metal", "name", "country", "status")
     for item in found:
         table.add_row(
             f"{item['score']:.0f}",
@@ -179,7 +192,7 @@ def history(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("id", "as of", "kind", "file", "rows", "facilities", "statuses", "rejected")
+    table = wrapping_table("id", "as of", "kind", "file", "rows", "facilities", "statuses", "rejected")
     for row in rows:
         table.add_row(
             str(row["id"]),
@@ -192,3 +205,7 @@ def history(
             str(len(row["rejected"])),
         )
     out.print(table if rows else "no imports yet")
+
+
+app.command("outreach")(outreach)
+app.add_typer(contacts, name="contacts")

@@ -1,63 +1,21 @@
-"""`minerals suppliers`: import the supplier list the campaigns are sent to."""
+"""`minerals suppliers`: import the supplier list the campaigns are sent to; correct a contact."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from cli.context import DataDir, acting, err, fail, out, sessions, settings_for
-from cli.supplier_file import SupplierRow, read_supplier_file
-from models.audit import AuditEvent
+from cases.contact import ContactError, tell_workflows, update_contact
+from cases.supplier_list import SupplierRow, read_supplier_file, upsert_suppliers
+from cli.context import By, DataDir, Json, acting, err, fail, out, run, sessions, settings_for
 from models.supplier import Supplier
+from worker.client import connect
 
-app = typer.Typer(help="Suppliers: import and list.", no_args_is_help=True)
-_CHUNK = 500
-
-
-def upsert_suppliers(
-    factory: sessionmaker[Session], rows: Sequence[SupplierRow], actor: str = "system"
-) -> tuple[int, int]:
-    """Create or update suppliers by supplier_id in one transaction, audited; returns (created, updated)."""
-    created = updated = 0
-    with factory.begin() as session:
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            ids = [r.supplier_id for r in chunk]
-            query = select(Supplier).where(Supplier.supplier_id.in_(ids))
-            existing = {s.supplier_id: s for s in session.scalars(query)}
-            for row in chunk:
-                values = {
-                    "name": row.name,
-                    "email": row.email,
-                    "contact_name": row.contact_name,
-                    "language": row.language,
-                    "owner_email": row.owner_email,
-                    "minerals": list(row.minerals),
-                }
-                supplier = existing.get(row.supplier_id)
-                subject = f"supplier:{row.supplier_id}"
-                if supplier is None:
-                    session.add(Supplier(supplier_id=row.supplier_id, **values))
-                    session.add(
-                        AuditEvent(actor=actor, action="supplier.created", subject=subject, after=values)
-                    )
-                    created += 1
-                elif any(getattr(supplier, k) != v for k, v in values.items()):
-                    before = {k: getattr(supplier, k) for k, v in values.items() if getattr(supplier, k) != v}
-                    for key, value in values.items():
-                        setattr(supplier, key, value)
-                    after = {k: values[k] for k in before}
-                    event = AuditEvent(
-                        actor=actor, action="supplier.updated", subject=subject, before=before, after=after
-                    )
-                    session.add(event)
-                    updated += 1
-    return created, updated
+app = typer.Typer(help="Suppliers: import, list, correct a contact.", no_args_is_help=True)
 
 
 def load_rows(file: Path) -> list[SupplierRow]:
@@ -86,9 +44,53 @@ def import_(
 
 
 @app.command("list")
-def list_(data_dir: DataDir = None) -> None:
+def list_(as_json: Json = False, data_dir: DataDir = None) -> None:
     """List the imported suppliers."""
     settings = settings_for(data_dir)
     with sessions(settings)() as session:
-        for s in session.scalars(select(Supplier).order_by(Supplier.supplier_id)):
-            out.print(f"{s.supplier_id}\t{s.name}\t{s.email}\t{s.language}", highlight=False, markup=False)
+        found = list(session.scalars(select(Supplier).order_by(Supplier.supplier_id)))
+    if as_json:
+        fields = ("supplier_id", "name", "email", "contact_name", "language", "owner_email")
+        typer.echo(
+            json.dumps([{f: getattr(s, f) for f in fields} for s in found], indent=2, ensure_ascii=False)
+        )
+        return
+    for s in found:
+        out.print(f"{s.supplier_id}\t{s.name}\t{s.email}\t{s.language}", highlight=False, markup=False)
+    out.print(f"{len(found)} supplier(s)")
+
+
+@app.command()
+def update(
+    supplier_id: Annotated[str, typer.Argument(help="The supplier's id (see `minerals suppliers list`).")],
+    email: Annotated[str | None, typer.Option("--email", help="The corrected email address.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The company name.")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="The contact person's name.")] = None,
+    by: By = "",
+    data_dir: DataDir = None,
+) -> None:
+    """Correct a supplier's contact; with --email, its open cases send a refused email again to it."""
+    settings = settings_for(data_dir)
+    actor = acting(by)
+    try:
+        change = update_contact(
+            sessions(settings), supplier_id, actor, email=email, name=name, contact=contact
+        )
+    except ContactError as exc:
+        fail(str(exc), 2)
+    for key, (old, new) in change.changed.items():
+        out.print(f"Supplier {change.supplier_id}: {key} {old} -> {new}", markup=False, highlight=False)
+    if not change.changed:
+        out.print(f"Supplier {change.supplier_id}: already so, nothing changed", markup=False)
+    if not change.workflows:
+        return
+
+    async def tell() -> tuple[list[str], list[str]]:
+        return await tell_workflows(await connect(settings), change, actor)
+
+    told, problems = run(tell(), settings)
+    out.print(f"{len(told)} open case(s) told of the new address: {', '.join(told) or '-'}", markup=False)
+    if problems:
+        for problem in problems:
+            err.print(problem, markup=False, highlight=False)
+        fail("the change is saved; run the same command again to tell the cases listed above")

@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from cli.context import DataDir, fail, out, settings_for
+from cli.context import DataDir, fail, hint, out, remember_stack, require_stack, say, settings_for
+from cli.stack_dir import data_dir_flag
 from models.settings import Settings, SettingsError
 from worker.devserver import StackError
 from worker.logs import configure_logging
@@ -21,17 +22,26 @@ log = logging.getLogger("minerals.worker")
 QUEUES_HELP = "Which workers to run: all, workflows (workflows and non-email activities) or email."
 
 
-def print_addresses(addresses: StackAddresses) -> None:
-    """Tell the user where each part of the stack is."""
-    out.print("[bold green]Responsible Minerals stack is running[/]")
-    if addresses.temporal_ui:
-        out.print(f"  Temporal UI     {addresses.temporal_ui}")
-    out.print(f"  Temporal gRPC   {addresses.temporal}")
+def print_addresses(addresses: StackAddresses, settings: Settings) -> None:
+    """Tell the user where each part of the stack is, and record it for commands run from here."""
+    pointer = remember_stack(settings)  # first: the hints below then need no --data-dir from here
+    lines = [f"  Temporal UI     {addresses.temporal_ui}"] if addresses.temporal_ui else []
+    lines.append(f"  Temporal gRPC   {addresses.temporal}")
     if addresses.console:
-        out.print(f"  Console         {addresses.console}  (`minerals users add` creates a staff login)")
-    out.print(f"  SMTP capture    {addresses.smtp}  (messages stored in {addresses.mail_dir})")
-    out.print(f"  Database        {addresses.database_url}")
-    out.print(f"  Settings        {addresses.settings_file}  (other `minerals` commands read it)")
+        add_user = hint(settings, "minerals users add EMAIL --role admin")
+        lines.append(f"  Console         {addresses.console}  (`{add_user}` creates a staff login)")
+    lines += [
+        f"  SMTP capture    {addresses.smtp}  (messages stored in {addresses.mail_dir})",
+        f"  Database        {addresses.database_url}",
+        f"  Settings        {addresses.settings_file}",
+    ]
+    if pointer is not None:
+        lines.append(f"Commands run in {pointer.parent} find this stack through {pointer}.")
+    elif not data_dir_flag(settings.data_dir):
+        lines.append(f"Commands run in {Path.cwd()} find this stack.")
+    out.print("[bold green]Responsible Minerals stack is running[/]")
+    for line in lines:  # whole lines, so a path or a command copies in one piece
+        say(line)
 
 
 async def until_stopped(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
@@ -54,7 +64,7 @@ async def until_stopped(main: Callable[[asyncio.Event], Awaitable[None]]) -> Non
 
 async def _serve(stack: Stack, stop: asyncio.Event) -> None:
     async with stack:
-        print_addresses(stack.addresses)
+        print_addresses(stack.addresses, stack.settings)
         out.print("Press Ctrl-C to stop.")
         waiting = asyncio.create_task(stack.wait())
         stopping = asyncio.create_task(stop.wait())
@@ -97,11 +107,12 @@ def worker(
     data_dir: DataDir = None,
     queues: Annotated[str, typer.Option("--queues", help=QUEUES_HELP)] = "all",
 ) -> None:
-    """Run workers against the configured Temporal service; SIGTERM lets running activities finish."""
+    """Run workers against the configured Temporal service; SIGTERM lets activities finish."""
     from worker.client import metrics_address
     from worker.main import check_queues, scale, serve  # the activities' imports are heavy
 
     settings = settings_for(data_dir)
+    require_stack(settings)
     _logging(settings)
     try:
         chosen, _, _ = check_queues(queues), scale(settings), metrics_address(settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def test_incomplete_and_unreadable_files_set_the_exit_code(tmp_path: Path) -> No
     assert {i["cell"] for i in reports[1]["issues"]} == {"D18", "D16"}
     assert "承認者" in reports[1]["issues"][0]["message"]  # the file's language (Japanese)
     assert reports[2]["template"] is None
-    assert [(i["code"], i["severity"]) for i in reports[2]["issues"]] == [("unreadable", "error")]
+    assert [(i["code"], i["severity"]) for i in reports[2]["issues"]] == [("not-a-spreadsheet", "error")]
 
 
 def test_missing_file_is_unreadable_not_a_crash(tmp_path: Path) -> None:
@@ -117,3 +118,30 @@ def test_language_option_rewords_every_message(realworld: Path, language: str) -
     assert all(
         t["message"] != e["message"] for t, e in zip(translated["issues"], english["issues"], strict=True)
     )
+
+
+def test_refusals_carry_their_own_code(tmp_path: Path) -> None:
+    bomb = write(tmp_path / "bomb.xlsx")
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/blank.xml", b" " * (4 * 1024 * 1024))
+    entities = write(tmp_path / "entities.xlsx")
+    with zipfile.ZipFile(entities, "a") as z:
+        z.writestr("xl/extra.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>')
+    large = tmp_path / "large.xlsx"
+    with large.open("wb") as f:
+        f.write(b"PK\x03\x04")
+        f.truncate(30 * 1024 * 1024)  # sparse: costs no disk
+    cut = tmp_path / "cut.xlsx"
+    whole = write(tmp_path / "whole.xlsx").read_bytes()
+    cut.write_bytes(whole[: len(whole) // 2])
+    code, reports = run_json(bomb, entities, large, cut, "--language", "ja")
+    assert code == 2
+    assert [r["status"] for r in reports] == ["unreadable"] * 4
+    issues = [r["issues"] for r in reports]
+    assert [[(i["code"], i["severity"]) for i in found] for found in issues] == [
+        [("zip-bomb", "error")],
+        [("xml-entities", "error")],
+        [("too-large", "error")],
+        [("truncated", "error")],
+    ]
+    assert "圧縮" in issues[0][0]["message"]  # each code keeps its own wording

@@ -3,22 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cli.case_view import iso
-from cli.context import out
+from cases.case_view import iso
+from models.audit import AuditEvent
 from models.base import utcnow
 from models.campaign import Campaign
 from models.corrective import ActionEvent, ActionEvidence, CorrectiveAction, SmelterOutreach
+from models.files import StoredFile
 from models.registry import RegistryFacility
 from models.supplier import Supplier
 from models.survey import Finding, Survey
 from risk.actions import SMELTERS
 
 OPEN = ("open", "rejected")
+_NUMBER = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def action_number(case: int, n: int) -> str:
+    """How every interface names an action: its case and its place in the case, `12/1`."""
+    return f"{case}/{n}"
+
+
+def parse_action_number(text: str) -> tuple[int, int]:
+    """`12/1` as (case 12, action 1); a ValueError that shows the form otherwise."""
+    match = _NUMBER.match(text)
+    if not match or int(match.group(1)) < 1 or int(match.group(2)) < 1:
+        raise ValueError(
+            f"{text!r} is not an action number; use CASE/N, e.g. 12/1 (see `minerals cases show`)"
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def find_action(session: Session, case: int, n: int) -> CorrectiveAction | None:
+    """The action numbered `case/n`, if there is one."""
+    query = select(CorrectiveAction).where(CorrectiveAction.survey_id == case, CorrectiveAction.n == n)
+    return session.scalars(query).first()
 
 
 def action_row(action: CorrectiveAction, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -30,6 +54,7 @@ def action_row(action: CorrectiveAction, now: dt.datetime | None = None) -> dict
     )
     return {
         "id": action.id,
+        "number": action_number(action.survey_id, action.n),
         "case": action.survey_id,
         "n": action.n,
         "kind": action.kind,
@@ -55,19 +80,33 @@ def actions_of_case(session: Session, survey_id: int) -> list[dict[str, Any]]:
     )
     for action in session.scalars(query):
         row = action_row(action)
+        # Each entry's audit event shares its idempotency key (recorded in the same transaction).
+        timeline = (
+            select(ActionEvent, AuditEvent.id)
+            .outerjoin(AuditEvent, AuditEvent.idempotency_key == ActionEvent.idempotency_key)
+            .where(ActionEvent.action_id == action.id)
+            .order_by(ActionEvent.id)
+        )
         row["timeline"] = [
-            {"at": iso(e.at), "event": e.event, "actor": e.actor, "note": e.note, "file_id": e.file_id}
-            for e in session.scalars(
-                select(ActionEvent).where(ActionEvent.action_id == action.id).order_by(ActionEvent.id)
-            )
+            {
+                "at": iso(e.at),
+                "event": e.event,
+                "actor": e.actor,
+                "note": e.note,
+                "file_id": e.file_id,
+                "audit_id": audit_id,
+            }
+            for e, audit_id in session.execute(timeline)
         ]
+        evidence = (
+            select(ActionEvidence, StoredFile.original_name)
+            .join(StoredFile, StoredFile.id == ActionEvidence.file_id)
+            .where(ActionEvidence.action_id == action.id)
+            .order_by(ActionEvidence.id)
+        )
         row["evidence"] = [
-            {"file_id": e.file_id, "kind": e.kind, "review": e.review, "note": e.note}
-            for e in session.scalars(
-                select(ActionEvidence)
-                .where(ActionEvidence.action_id == action.id)
-                .order_by(ActionEvidence.id)
-            )
+            {"file_id": e.file_id, "kind": e.kind, "review": e.review, "note": e.note, "name": name}
+            for e, name in session.execute(evidence)
         ]
         found.append(row)
     return found
@@ -129,6 +168,7 @@ def outreach_list(session: Session, include_closed: bool = False) -> list[dict[s
                     "supplier_id": supplier.supplier_id,
                     "supplier": supplier.name,
                     "action": action.id,
+                    "number": action_number(action.survey_id, action.n),
                     "case": action.survey_id,
                     "status": action.status,
                 }
@@ -146,8 +186,8 @@ def outreach_list(session: Session, include_closed: bool = False) -> list[dict[s
     return sorted(smelters.values(), key=lambda e: (-e["suppliers"], e["smelter_id"]))
 
 
-def print_action_counts(factory: sessionmaker[Session], campaign_id: int) -> None:
-    """One line: the campaign's corrective actions by status."""
+def action_counts(factory: sessionmaker[Session], campaign_id: int) -> dict[str, int]:
+    """The campaign's corrective actions counted by status."""
     query = (
         select(CorrectiveAction.status, func.count())
         .join(Survey, CorrectiveAction.survey_id == Survey.id)
@@ -155,6 +195,4 @@ def print_action_counts(factory: sessionmaker[Session], campaign_id: int) -> Non
         .group_by(CorrectiveAction.status)
     )
     with factory() as session:
-        counts = dict(session.execute(query).tuples().all())
-    text = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
-    out.print(f"Corrective actions: {sum(counts.values())} opened ({text})")
+        return dict(session.execute(query).tuples().all())

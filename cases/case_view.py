@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from cases.start import not_started
 from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.files import StoredFile
-from models.outbox import EmailMessage
+from models.outbox import EmailMessage, outbox_health
 from models.supplier import Supplier
 from models.survey import Finding, Survey
 
@@ -64,10 +65,19 @@ def email_row(message: EmailMessage) -> dict[str, Any]:
         "created_at": iso(message.created_at),
         "sent_at": iso(message.sent_at),
         "attempts": message.attempts,
+        "attempted_at": iso(message.attempted_at),
+        "bounced_at": iso(message.bounced_at),
         "last_error": message.last_error,
         "idempotency_key": message.idempotency_key,
         "links": list(message.links),
     }
+
+
+def email_state(row: dict[str, Any]) -> str:
+    """When an email was sent, or BOUNCED / not sent yet, as listed."""
+    if row["sent_at"]:
+        return str(row["sent_at"])[:19]
+    return "BOUNCED" if row["bounced_at"] else "not sent"
 
 
 def case_detail(session: Session, survey_id: int) -> dict[str, Any] | None:
@@ -76,9 +86,13 @@ def case_detail(session: Session, survey_id: int) -> dict[str, Any] | None:
     if found is None:
         return None
     detail = case_row(*found)
+    detail["not_started"] = not_started(session, found[0], found[1])
     detail["exempt_reason"] = found[0].exempt_reason
+    supplier = found[2]
+    detail["supplier_contact"] = {"email": supplier.email, "contact_name": supplier.contact_name}
     detail["history"] = [
         {
+            "id": e.id,
             "at": iso(e.at),
             "actor": e.actor,
             "action": e.action,
@@ -121,4 +135,5 @@ def case_detail(session: Session, survey_id: int) -> dict[str, Any] | None:
             select(EmailMessage).where(EmailMessage.survey_id == survey_id).order_by(EmailMessage.id)
         )
     ]
+    detail["email_faults"] = outbox_health(session, survey_id=survey_id).to_dict()
     return detail
