@@ -102,11 +102,11 @@ async def ceiling(stack: Stack, count: int) -> float:
         began = time.monotonic()
 
         async def one(n: int) -> None:
-            async with gate:
+            async with gate:  # 100 in flight; more waiting results exceed the dev server's long-poll limit
                 handle = await stack.client.start_workflow(  # type: ignore[union-attr]
                     TrivialWorkflow.run, n, id=f"{queue}-{n}", task_queue=queue
                 )
-            await handle.result()
+                await handle.result()
 
         await asyncio.gather(*(one(n) for n in range(count)))
         return count / (time.monotonic() - began)

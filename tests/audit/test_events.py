@@ -13,8 +13,8 @@ from audit_kit import AuditDb
 from sqlalchemy import select
 
 from activities.filestore import store_upload
+from cases.accounts import MAX_FAILURES, add_user, authenticate, sign_out_everywhere, unlock
 from cli.enrol import CampaignPlan, enrol
-from console.accounts import MAX_FAILURES, add_user, authenticate, sign_out_everywhere, unlock
 from models.audit import AuditEvent
 from models.enums import TemplateFamily
 from models.users import Role
@@ -51,7 +51,13 @@ def test_sign_ins_failures_lockout_and_user_management(sqlite_db: AuditDb) -> No
         failed,
         ("system", "user.locked", me, None, events(db, "user.locked")[0][4]),
         (who, "user.sign-in-failed", me, None, {"reason": "account locked"}),
-        (admin, "user.unlocked", me, None, None),
+        (
+            admin,
+            "user.unlocked",
+            me,
+            {"role": "viewer", "active": True, "locked": True},
+            {"role": "viewer", "active": True, "locked": False},
+        ),
         (who, "user.signed-out", me, None, None),
     ]
     assert db.minerals("audit", "verify").exit_code == 0

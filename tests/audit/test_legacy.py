@@ -22,6 +22,7 @@ def test_old_events_are_chained_when_the_schema_is_next_created(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("MINERALS_DATABASE_URL", raising=False)  # this old table is an SQLite file's
+    (tmp_path / "minerals.db").unlink(missing_ok=True)  # not the migrated copy every test starts with
     engine = make_engine(f"sqlite:///{tmp_path / 'minerals.db'}")
     with engine.begin() as conn:
         conn.execute(text(OLD_TABLE))

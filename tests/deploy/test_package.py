@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = {
     "templates": ("*.j2", "*.html"),
     "console/static": ("*",),
-    "mrt/messages": ("*.json",),
+    "i18n/locale": ("*.pot", "*.po"),
     "models/migrations": ("*.py",),
 }
 
@@ -43,5 +43,5 @@ def test_the_wheel_holds_templates_migrations_messages_and_static_files(tmp_path
         for path in (ROOT / folder).rglob(pattern)
         if path.is_file() and "__pycache__" not in path.parts
     }
-    assert len(wanted) > 60  # the email templates in three languages, pages, messages, migrations
+    assert len(wanted) > 60  # the email templates, pages, the message catalogs, migrations
     assert wanted - inside == set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,35 @@ def test_a_release_0_1_0_database_keeps_its_data_and_reaches_the_newest_revision
         assert session.scalars(select(AuditEvent.seq).order_by(AuditEvent.id)).all() == [1, 2, 3]
     assert "3 event(s), head 3" in cli(tmp_path, empty_database_url, "audit", "verify")
     assert appends_refused(engine)
+    engine.dispose()
+
+
+def test_0002_adds_attempt_and_bounce_times_and_clears_stale_errors_of_sent_emails(
+    empty_database_url: str,
+) -> None:
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0001")
+    row = (
+        'INSERT INTO email_messages (kind, language, "to", cc, subject, text_body, html_body, links,'
+        " idempotency_key, created_at, sent_at, attempts, last_error) VALUES ('request', 'en', '[]', '[]',"
+        " 's', 't', 'h', '[]', :key, :at, :sent, 2, 'SMTPConnectError: refused')"
+    )
+    at = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(text(row), {"key": "sent-after-a-failure", "at": at, "sent": at})
+        conn.execute(text(row), {"key": "still-failing", "at": at, "sent": None})
+    upgrade(engine)
+    with engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT idempotency_key, last_error, attempted_at, bounced_at FROM email_messages ORDER BY id"
+            )
+        ).all()
+    assert [tuple(r) for r in found] == [
+        ("sent-after-a-failure", None, None, None),
+        ("still-failing", "SMTPConnectError: refused", None, None),
+    ]
+    assert differences(engine) == []
     engine.dispose()
 
 
