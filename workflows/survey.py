@@ -58,6 +58,7 @@ REQUEST_LOCAL = "request-local"
 REGISTRY_REFRESH = "registry-refresh"  # a registry refresh's new assessment opens and resolves actions
 SETTLED = frozenset({ActionStatus.RESOLVED, ActionStatus.ACCEPTED})
 JUDGED = frozenset({Stage.ACCEPTED, Stage.RISK_FOUND})  # the stages a registry refresh judges again
+_CLOSED = "this case is {}: it takes no upload unless staff reopen it"
 
 
 @workflow.defn
@@ -225,6 +226,11 @@ class SurveyWorkflow:
             raise ApplicationError("an upload for this case is already being checked", type="Busy")
         self._busy = True
         self._failed.pop(upload.file_id, None)  # a file we failed to check may be offered again
+        if self._reopen is not None:  # staff reopened the case a moment ago: the run loop applies it first
+            await workflow.wait_condition(lambda: self._reopen is None)
+            if self._moved_on():
+                self._busy = False
+                raise ApplicationError(_CLOSED.format(self._stage.value), type="CaseClosed")
         try:
             ref = FileRef(
                 survey_id=self._inp.survey_id,
@@ -255,8 +261,8 @@ class SurveyWorkflow:
 
     @submit_upload.validator
     def _validate_upload(self, upload: SubmitUpload) -> None:
-        if self._moved_on():
-            raise ValueError(f"this case is {self._stage.value}: it takes no upload unless staff reopen it")
+        if self._moved_on() and self._reopen is None:
+            raise ValueError(_CLOSED.format(self._stage.value))
         if self._busy or self._pending is not None:
             raise ValueError("an upload for this case is already being checked; wait for its result")
         if upload.size > self._inp.max_upload_bytes:

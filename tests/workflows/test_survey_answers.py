@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -152,3 +153,21 @@ async def test_rejected_uploads_leave_the_case_waiting(kit: Kit) -> None:
     assert kit.smtp.kinds() == ["request", "request", "accepted"]  # asked again on reopen
     assert survey_of(kit.sessions, wid).stage == Stage.ACCEPTED
 
+
+async def test_an_upload_sent_with_the_reopen_waits_for_it(dev_kit: Kit) -> None:
+    """Staff reopen a closed case and the supplier uploads at once: the worker gets both in one workflow
+    task, and the upload is taken once the case is reopened instead of being refused as closed."""
+    kit = dev_kit
+    inp, wid = await kit.survey("A4", CADENCE, due_in=30 * DAY)
+    async with kit.worker():
+        handle = await kit.start(inp, wid)
+        await handle.signal(SurveyWorkflow.close, CloseCase(actor="staff@company.test", reason="left"))
+        await until(lambda: survey_of(kit.sessions, wid).stage == Stage.CLOSED, "the case closed")
+    good = kit.upload(inp.survey_id, workbook(complete_filling(await today(kit))))
+    await handle.signal(SurveyWorkflow.reopen, Reopen(actor="staff@company.test"))
+    upload = asyncio.create_task(handle.execute_update(SurveyWorkflow.submit_upload, good))
+    await asyncio.sleep(1)  # the update waits at the server for the same workflow task as the signal
+    async with kit.worker():
+        outcome = await upload
+    assert outcome.stage == Stage.ACCEPTED
+    assert survey_of(kit.sessions, wid).stage == Stage.ACCEPTED
