@@ -207,6 +207,7 @@ async def test_staff_filter_open_a_case_decide_and_see_the_timeline_grow(live: L
     await p.click("button:has-text('Sign in')")
     results = p.locator("#results")
     await expect(results).to_contain_text("4 case(s)")
+    await p.wait_for_load_state()  # htmx is a deferred script: a change before it runs reaches no listener
     await p.select_option("select[name=stage]", "requested")
     await expect(p).to_have_url(re.compile(r"stage=requested"))
     await p.fill("#q", target.supplier_id)
