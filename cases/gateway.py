@@ -1,4 +1,5 @@
-"""The console's way to Temporal: one lazily connected client; staff signals and supplier updates."""
+"""The console's, the API's and the CLI's way to Temporal: one lazily connected client; staff signals
+and supplier updates."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.filestore import refuse_upload
 from models.messages import SubmitUpload, UploadOutcome
 from workflows import SurveyWorkflow
 
@@ -86,3 +89,14 @@ class Gateway:
                 if time.monotonic() >= until:
                     raise
                 await asyncio.sleep(START_POLL)
+
+    async def submit_stored(
+        self, sessions: sessionmaker[Session], workflow_id: str, upload: SubmitUpload, by: str, wait: float
+    ) -> UploadOutcome:
+        """`submit_upload`, and a file the case does not take is marked refused on its row, with the
+        reason, before the refusal is raised."""
+        try:
+            return await self.submit_upload(workflow_id, upload, wait=wait)
+        except (Refused, WorkflowUnavailable) as exc:
+            await asyncio.to_thread(refuse_upload, sessions, upload.file_id, str(exc), by)
+            raise

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from pathlib import Path
 from shlex import quote
 from typing import Annotated, Any
 
 import typer
 from sqlalchemy import select
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.filestore import TooLarge, refuse_upload, store_upload
+from activities.filestore import TooLarge, store_upload
 from cases.action_view import actions_of_case, filter_cases
 from cases.case_view import case_detail, case_query, case_row, email_state
 from cases.dates import parse_due
+from cases.gateway import Gateway, NotStarted, Refused, WorkflowUnavailable
 from cases.start import not_started
 from cli.context import By, DataDir, Json, acting, fail, hint, out, run, say, sessions, settings_for
 from cli.smelters import risk_config
 from cli.tables import wrapping_table
 from models.campaign import Campaign
-from models.enums import Stage
-from models.messages import CloseCase, Exempt, ExtendDue, Reopen, SurveyState, UploadOutcome
+from models.corrective import CorrectiveAction
+from models.enums import ActionStatus, Stage
+from models.messages import CloseCase, Exempt, ExtendDue, Reopen, UploadOutcome
 from models.outbox import EmailMessage, unresolved_bounce
 from models.settings import Settings
 from models.survey import Survey
@@ -194,12 +196,15 @@ async def submit_file(
 ) -> UploadOutcome:
     """Store a file for a case, then hand it to the survey workflow (Update); returns the check result.
 
-    A file the case does not take is marked refused on its row, with the reason."""
-    handle = client.get_workflow_handle_for(SurveyWorkflow.run, workflow_id)
-    state = await _survey_state(handle, settings, case)
-    if state.stage.final and not state.open_actions:  # open corrective actions take new templates
-        raise SubmitRefused(f"case {case} is {state.stage.value}; reopen it first to take a new file")
+    What the case's row says decides whether the file is stored at all (no query to the workflow, which
+    costs its worker a task per upload in a campaign burst); a file the workflow does not take is marked
+    refused on its row, with the reason."""
     factory = sessions(settings)
+    refusal, pending = await asyncio.to_thread(_refusal, factory, case)
+    if pending and await _exists(client, workflow_id):
+        refusal = None  # started directly, not by a campaign: its request is about to be recorded
+    if refusal:
+        raise SubmitRefused(f"case {case} is {refusal}")
     with file.open("rb") as source:
         upload = await asyncio.to_thread(
             store_upload,
@@ -212,40 +217,39 @@ async def submit_file(
             max_bytes=settings.max_upload_bytes,
         )
     try:
-        return await handle.execute_update(SurveyWorkflow.submit_upload, upload)
-    except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        reason = str(getattr(cause, "message", None) or cause)
+        return await Gateway(client=client).submit_stored(factory, workflow_id, upload, by, SURVEY_START_WAIT)
+    except (Refused, WorkflowUnavailable) as exc:
+        if isinstance(exc, NotStarted):
+            exc = WorkflowUnavailable(f"the survey workflow did not take the file ({exc})")
+        raise SubmitRefused(f"case {case}: file {upload.file_id} refused: {exc}") from None
+
+
+async def _exists(client: Client, workflow_id: str) -> bool:
+    """Whether the survey workflow exists (asked of the server: it costs the worker nothing)."""
+    try:
+        await client.get_workflow_handle(workflow_id).describe()
     except RPCError as exc:
-        reason = f"the survey workflow did not take the file ({exc.message})"
-    await asyncio.to_thread(refuse_upload, factory, upload.file_id, reason, by)
-    raise SubmitRefused(f"case {case}: file {upload.file_id} refused: {reason}")
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
 
 
-async def _survey_state(handle: WorkflowHandle[Any, Any], settings: Settings, case: int) -> SurveyState:
-    """The survey's live state; a case past pending may wait a moment for its workflow to exist."""
-    waited_until = time.monotonic() + SURVEY_START_WAIT
-    while True:
-        try:
-            return await handle.query(SurveyWorkflow.state)
-        except RPCError as exc:
-            if exc.status != RPCStatusCode.NOT_FOUND:
-                raise
-            said = _not_started(settings, case)
-            # A campaign records a page's requests, sends them, then starts their surveys: a case past
-            # pending has its workflow on the way.
-            if said or time.monotonic() > waited_until:
-                said = said or "not started yet"
-                wait = "upload the file once its request has gone out"
-                raise SubmitRefused(f"case {case} is {said}; {wait}") from None
-            await asyncio.sleep(0.5)
-
-
-def _not_started(settings: Settings, case: int) -> str | None:
-    """Why a case's survey workflow does not exist yet, or None when it is being started."""
-    with sessions(settings)() as session:
+def _refusal(factory: sessionmaker[Session], case: int) -> tuple[str | None, bool]:
+    """Why the case takes no file now (None: it does): not started yet, or finished with no open action;
+    and whether it is still pending."""
+    with factory() as session:
         found = session.execute(case_query().where(Survey.id == case)).first()
-        return not_started(session, found[0], found[1]) if found else "not found"
+        if found is None:
+            return "not found", False
+        said = not_started(session, found[0], found[1])
+        if said:
+            return f"{said}; upload the file once its request has gone out", True
+        stage = Stage(found[0].stage)
+        actions = session.scalars(select(CorrectiveAction.status).where(CorrectiveAction.survey_id == case))
+        if stage.final and all(ActionStatus(status).closed for status in actions):
+            return f"{stage.value}; reopen it first to take a new file", False
+    return None, False
 
 
 async def _submit(settings: Settings, case: int, workflow_id: str, file: Path, by: str) -> UploadOutcome:

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from activities.links import LinkSigner
+from cases.gateway import Connect, Gateway, WorkflowUnavailable
 from console import (
     admin_routes,
     annual_routes,
@@ -42,7 +43,6 @@ from console import (
     supplier_routes,
 )
 from console.api import create_api
-from console.gateway import Connect, Gateway, WorkflowUnavailable
 from console.portal_text import browser_language, words
 from console.render import page
 from console.security import CsrfFailed, Forbidden, SignInRequired, Staff, current_staff

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from cases import bulk
 from cases.bulk import BulkError, Target
+from cases.gateway import WorkflowUnavailable
 from console.actions import ACTIONS, ActionError, build_signal
 from console.caselist import CaseFilter, every_case
-from console.gateway import WorkflowUnavailable
 from console.render import page
 from console.security import Staff, check_csrf, require
 from console.state import state

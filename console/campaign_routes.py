@@ -29,8 +29,8 @@ from cases.enrolment import (
     enrol,
     start_campaign_workflow,
 )
+from cases.gateway import WorkflowUnavailable
 from cases.list_import import StashGone, check_list, import_list
-from console.gateway import WorkflowUnavailable
 from console.render import page
 from console.security import Staff, check_csrf, require
 from console.state import state

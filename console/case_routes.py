@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cases.action_view import OPEN, actions_of_case
 from cases.case_view import case_detail
+from cases.gateway import WorkflowUnavailable
 from console.actions import ACTIONS, ActionError, build_signal
 from console.caselist import RISKS, SORTS, CaseFilter, campaign_names, list_cases
 from console.corrective import OFFERED
-from console.gateway import WorkflowUnavailable
 from console.render import is_htmx, page
 from console.security import Staff, check_csrf, require
 from console.state import state

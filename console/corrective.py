@@ -11,8 +11,8 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from cases.action_view import action_row
 from cases.dates import parse_due
+from cases.gateway import Refused, WorkflowUnavailable
 from cases.review import DECISIONS, VERBS, decision_problem, decisions_for, document
-from console.gateway import Refused, WorkflowUnavailable
 from console.render import page
 from console.security import Staff, check_csrf, require
 from console.state import state

@@ -16,9 +16,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message, Receive
 
 from activities.evidence import ACCEPT, EvidenceRefused, store_evidence
-from activities.filestore import TooLarge, refuse_upload, store_upload
+from activities.filestore import TooLarge, store_upload
 from activities.links import LinkError
-from console.gateway import NotStarted, Refused, WorkflowUnavailable
+from cases.gateway import NotStarted, Refused, WorkflowUnavailable
 from console.portal_actions import SUPPLIER, case_actions
 from console.portal_text import finished_notice, invalid_notices, words
 from console.render import page
@@ -213,16 +213,13 @@ async def upload(request: Request, token: str) -> Response:
     except (BodyTooLarge, TooLarge):
         return _too_large(request, token, case)
     waiting = case["stage"] != Stage.PENDING  # recorded as requested: its survey is being started
-    try:
-        await console.gateway.submit_upload(
-            case["workflow_id"], stored, wait=SURVEY_START_WAIT if waiting else 0
-        )
-    except Refused as exc:  # the file's row says so too, with the reason
-        await run_in_threadpool(refuse_upload, console.sessions, stored.file_id, str(exc), SUPPLIER)
+    wait = SURVEY_START_WAIT if waiting else 0
+    try:  # a refused file's row says so too, with the reason
+        await console.gateway.submit_stored(console.sessions, case["workflow_id"], stored, SUPPLIER, wait)
+    except Refused as exc:
         fresh = await run_in_threadpool(_case, console, survey_id)
         return _portal(request, token, fresh or case, text["rejected"].format(reason=exc), 422)
     except WorkflowUnavailable as exc:
-        await run_in_threadpool(refuse_upload, console.sessions, stored.file_id, str(exc), SUPPLIER)
         if isinstance(exc, NotStarted) or not waiting:  # no survey workflow yet: the campaign starts it
             return _portal(request, token, case, text["not_started"], 409)
         return _portal(request, token, case, text["unavailable"], 503)

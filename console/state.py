@@ -14,7 +14,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from sqlalchemy.orm import Session, sessionmaker
 
 from activities.links import LinkSigner
-from console.gateway import Gateway
+from cases.gateway import Gateway
 from models.settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "web"

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from cases.contact import ContactError, ContactUpdate, tell_workflows, update_contact
+from cases.gateway import WorkflowUnavailable
 from cases.supplier_directory import SORTS, find_suppliers, supplier_cases
-from console.gateway import WorkflowUnavailable
 from console.render import page
 from console.security import Staff, check_csrf, require
 from console.state import state

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from activities.filestore import TooLarge, refuse_upload, store_upload
+from activities.filestore import TooLarge, store_upload
 from cases.case_view import case_detail, iso
+from cases.gateway import NotStarted, Refused, WorkflowUnavailable
 from console.actions import ACTIONS, ActionError, build_signal
 from console.api.auth import Analyst, Viewer
 from console.api.problems import Problem
 from console.caselist import CaseFilter, list_cases
-from console.gateway import NotStarted, Refused, WorkflowUnavailable
 from console.state import state
 from models.enums import Stage
 
@@ -99,9 +99,10 @@ async def submit(request: Request, case_id: int, file: UploadFile, caller: Analy
         raise Problem(413, str(exc)) from None
     wait = SURVEY_START_WAIT if case["stage"] != Stage.PENDING else 0
     try:
-        outcome = await console.gateway.submit_upload(str(case["workflow_id"]), stored, wait=wait)
+        outcome = await console.gateway.submit_stored(
+            console.sessions, str(case["workflow_id"]), stored, caller.actor, wait
+        )
     except (Refused, WorkflowUnavailable) as exc:
-        await run_in_threadpool(refuse_upload, console.sessions, stored.file_id, str(exc), caller.actor)
         if isinstance(exc, NotStarted):
             raise Problem(
                 409, f"case {case_id} has not started yet; send the file once its request has gone out"

@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
-from console.gateway import Refused, WorkflowUnavailable
+from cases.gateway import Refused, WorkflowUnavailable
 
 log = logging.getLogger("minerals.api")
 MEDIA_TYPE = "application/problem+json"

@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from cases.contact import ContactError, tell_workflows, update_contact
+from cases.gateway import WorkflowUnavailable
 from cases.supplier_directory import SORTS, find_suppliers
 from cases.supplier_list import OPTIONAL, REQUIRED, SupplierRow, upsert_suppliers, validate_records
 from console.api.auth import Analyst, Viewer
 from console.api.problems import Problem
-from console.gateway import WorkflowUnavailable
 from console.state import state
 from models.supplier import Supplier
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from cases.gateway import WorkflowUnavailable
 from cases.webhooks import (
     WebhookError,
     add_webhook,
@@ -19,7 +20,6 @@ from cases.webhooks import (
 )
 from console.api.auth import Admin
 from console.api.problems import Problem
-from console.gateway import WorkflowUnavailable
 from console.state import state
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
