@@ -7,6 +7,7 @@ import io
 import os
 import pickle
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -198,4 +199,7 @@ def default_pool() -> ParsePool:
 
 def serve(fd: int, memory_limit: int) -> None:
     """Entry point of a child process: serve calls on the inherited socket until it closes."""
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides what stops (and stops its
+    # children); the child would only die mid-file and print its traceback over the command's output.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _serve(Connection(fd), memory_limit)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,19 @@ def test_child_sees_no_secret_of_the_parent(monkeypatch: pytest.MonkeyPatch, tmp
         assert read(template(tmp_path), pool=pool).company["name"].value == "Example Co"
     finally:
         pool.close()
+
+
+def test_ctrl_c_in_the_terminal_leaves_the_parse_children_to_their_parent(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    pool = ParsePool(size=1)
+    try:
+        pool.warm()
+        child = pool._idle.queue[0].process
+        os.kill(child.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends every process of the group
+        time.sleep(0.5)
+        assert child.poll() is None  # it neither died mid-file nor printed a traceback
+        assert pool.call(int, "7") == 7
+    finally:
+        pool.close()
+    assert "Traceback" not in capfd.readouterr().err
