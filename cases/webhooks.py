@@ -203,6 +203,12 @@ def ping(factory: sessionmaker[Session], webhook_id: int, *, actor: str) -> None
         )
 
 
+def has_webhooks(factory: sessionmaker[Session]) -> bool:
+    """Whether any webhook is active, so its events need the dispatcher."""
+    with factory() as session:
+        return session.scalar(select(Webhook.id).where(Webhook.active).limit(1)) is not None
+
+
 async def start_dispatcher(client: Client, task_queue: str) -> str:
     """Start (or join) the workflow that reads case events for every webhook; starting twice is a no-op."""
     handle = await client.start_workflow(

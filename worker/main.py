@@ -17,6 +17,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import build_activities
+from cases.webhooks import has_webhooks, start_dispatcher
 from models.db import make_engine, prepare_schema, session_factory
 from models.enums import ActivityName
 from models.settings import Settings, SettingsError, parse_duration
@@ -229,11 +230,24 @@ async def run_workers(workers: Sequence[Worker], stop: asyncio.Event) -> None:
     log.info("worker stopped")
 
 
+async def resume_webhooks(client: Client, settings: Settings, sessions: sessionmaker[Session]) -> None:
+    """Start the webhook dispatcher when a webhook is active: after a Temporal reset (or a dispatcher
+    terminated by hand) the events would otherwise wait in the audit trail for `webhooks test`."""
+    try:
+        if await asyncio.to_thread(has_webhooks, sessions):
+            await start_dispatcher(client, settings.task_queue)
+    except Exception as exc:  # noqa: BLE001  (the workers run regardless; the events wait, nothing is lost)
+        log.warning("the webhook dispatcher was not started: %s", exc)
+
+
 async def serve(settings: Settings, queues: str, stop: asyncio.Event) -> None:
     """Connect (with metrics when `metrics_bind` is set) and run the chosen workers until `stop`."""
     plan, chosen = scale(settings), check_queues(queues)
     client = await connect(settings, runtime=worker_runtime(settings))
-    workers = build_workers(client, settings, queues=chosen)
+    sessions = database(settings, chosen)
+    workers = build_workers(client, settings, sessions, queues=chosen)
+    if chosen != "email":
+        await resume_webhooks(client, settings, sessions)
     log.info(
         "worker started",
         extra={

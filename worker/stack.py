@@ -144,9 +144,11 @@ class Stack:
         await asyncio.to_thread(prepare_schema, engine)
         self.client = await connect(self.settings, runtime=metrics_runtime(self.settings))
         if self.run_worker:
-            from worker.main import build_workers, run_workers
+            from worker.main import build_workers, resume_webhooks, run_workers
 
-            self.workers = build_workers(self.client, self.settings, session_factory(engine))
+            sessions = session_factory(engine)
+            self.workers = build_workers(self.client, self.settings, sessions)
+            await resume_webhooks(self.client, self.settings, sessions)
             self._stop_workers = asyncio.Event()
             self._worker_task = asyncio.create_task(run_workers(self.workers, self._stop_workers))
         if console_port:
