@@ -88,8 +88,8 @@ def assess(
         accepted = match.matched_id if match.method != "none" and not match.review else None
         facility = registry.facilities.get(accepted or "")
         status = registry.status(accepted) if accepted else None
-        raised = smelter_findings(row, match, registry, config, on)
-        cell, value = row_evidence(row)
+        raised = smelter_findings(row, match, registry, config, on, declaration.layout.smelters)
+        cell, value = row_evidence(row, declaration.layout.smelters)
         results.append(
             SmelterResult(
                 row=row.row,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from mrt.layout import TableLayout
 from mrt.model import Declaration, Field, SmelterRow
 from risk import wording as w
 from risk.answers import answer, company_answer, in_scope, minerals
@@ -35,15 +36,15 @@ class Finding:
 
 
 def smelter_findings(
-    row: SmelterRow, match: Match, registry: Registry, config: RiskConfig, on: dt.date
+    row: SmelterRow, match: Match, registry: Registry, config: RiskConfig, on: dt.date, table: TableLayout
 ) -> list[Finding]:
-    """Findings about one declared smelter row and how it resolved."""
+    """Findings about one declared smelter row of the list `table` and how it resolved."""
     metal = match_metal(row, match, registry)
     label = row.name or row.lookup or row.smelter_id or f"row {row.row}"
-    cell, value = row_evidence(row)
+    cell, value = row_evidence(row, table)
 
     def finding(code: str, message: str, smelter_id: str | None = match.matched_id) -> Finding:
-        return Finding(code, config.severity(code), message, metal, smelter_id, SMELTER_SHEET, cell, value)
+        return Finding(code, config.severity(code), message, metal, smelter_id, table.sheet, cell, value)
 
     found: list[Finding] = []
     if match.gap or match.method == "none" or match.review:
@@ -215,10 +216,13 @@ def declaration_findings(decl: Declaration, config: RiskConfig) -> list[Finding]
     return found
 
 
-def row_evidence(row: SmelterRow) -> tuple[str, str | None]:
-    """The cell that best shows what the supplier declared for this row."""
-    if row.id_input:
-        return f"A{row.row}", row.id_input
-    if row.lookup and row.lookup.strip():
-        return f"C{row.row}", row.lookup
-    return f"D{row.row}", row.name
+def row_evidence(row: SmelterRow, table: TableLayout) -> tuple[str, str | None]:
+    """The cell that best shows what the supplier declared for this row, in its template's columns: the
+    identifier typed (CMRT's column A, AMRT 1.2's column D), else the look-up name, else the name."""
+    if row.id_input and table.has("id_input"):
+        return f"{table.column('id_input')}{row.row}", row.id_input
+    if not table.has("id_input") and row.smelter_id and not table.has("lookup"):  # typed lists (AMRT 1.2)
+        return f"{table.column('smelter_id')}{row.row}", row.smelter_id
+    if row.lookup and row.lookup.strip() and table.has("lookup"):
+        return f"{table.column('lookup')}{row.row}", row.lookup
+    return f"{table.column('name')}{row.row}", row.name

@@ -14,6 +14,8 @@ from mrt.check import check
 from mrt.layouts import amrt1
 from mrt.model import Declaration
 from mrt.reader import read_file
+from risk.assess import assess
+from risk.registry import Registry
 
 BLANKS = ("rmi-amrt-1.21-blank-en.xlsx", "rmi-amrt-1.2-blank-zh.xlsx")
 ROW = {
@@ -106,3 +108,14 @@ def test_a_repeated_typed_smelter_is_a_duplicate(realworld: Path, tmp_path: Path
     cells = {k: v for k, v in ROW.items() if k != "D5"} | again
     issues = [i for i in check(_filled(blank, tmp_path, cells)) if i.code == "duplicate-smelter"]
     assert [(i.cell, i.params.get("first_row")) for i in issues] == [("A6", "5")]
+
+
+@pytest.mark.parametrize("name", BLANKS)
+def test_a_rows_findings_point_at_the_amrt_columns_the_supplier_typed(
+    realworld: Path, tmp_path: Path, name: str
+) -> None:
+    typed = {**ROW, "A6": "Titanium", "B6": "Unlisted Titanium Co", "C6": "JAPAN"}  # row 6: no CID
+    decl = _filled(realworld / name, tmp_path, typed)
+    found = assess(decl, Registry.from_lookup([])).findings  # an empty registry: nothing matches
+    cells = {(f.sheet, f.cell, f.value) for f in found if f.sheet == "Smelter List"}
+    assert cells == {("Smelter List", "D5", "CID009999"), ("Smelter List", "B6", "Unlisted Titanium Co")}
