@@ -15,6 +15,7 @@ from models.files import StoredFile
 from models.outbox import EmailMessage, outbox_health
 from models.supplier import Supplier
 from models.survey import Finding, Survey
+from reports.case_scope import planned_for
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -88,6 +89,7 @@ def case_detail(session: Session, survey_id: int) -> dict[str, Any] | None:
     detail = case_row(*found)
     detail["not_started"] = not_started(session, found[0], found[1])
     detail["exempt_reason"] = found[0].exempt_reason
+    detail["planned_minerals"] = list(planned_for(session, survey_id))  # empty: no plan, the template's all
     supplier = found[2]
     detail["supplier_contact"] = {"email": supplier.email, "contact_name": supplier.contact_name}
     detail["history"] = [

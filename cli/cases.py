@@ -141,6 +141,9 @@ def show(case: CaseId, as_json: Json = False, data_dir: DataDir = None) -> None:
         highlight=False,
     )
     out.print(f"Stage {detail['stage']}, due {detail['due_at']}, reminders {detail['reminders_sent']}")
+    if detail["planned_minerals"]:
+        planned = ", ".join(detail["planned_minerals"])
+        out.print(f"Asked about {planned} (the campaign's plan)", markup=False, highlight=False)
     if detail["not_started"]:
         out.print(f"The case is {detail['not_started']}", markup=False, highlight=False)
     if detail["risk"]:

@@ -1,5 +1,5 @@
 """In Chromium on the real stack: an overdue customer request on Today leads to the requests page, and
-the annual report page with its table passes the accessibility check."""
+the annual report page with its table and a planned case pass the accessibility check."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 from test_browser import CHROMIUM, Live, live, page  # noqa: F401  (the real stack and Chromium)
 
 from models.customer_request import CustomerRequest
-from models.scope_plan import ScopePlan
+from models.scope_plan import PlannedSupplier, ScopePlan
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed")
@@ -27,14 +27,13 @@ async def test_customer_requests_and_the_annual_report_in_the_browser(live: Live
             )
         )  # fmt: skip
         statement = "All parts and materials purchased during FY2025 containing tin (3 of 9 parts)."
-        session.add(
-            ScopePlan(
-                fiscal_year=2026,
-                template="CMRT",
-                coverage={"statement": statement},
-                campaign_id=case.campaign_id,
-            )
+        plan = ScopePlan(
+            fiscal_year=2026, template="CMRT", coverage={"statement": statement}, campaign_id=case.campaign_id
         )
+        session.add(plan)
+        session.flush()
+        supplier = live.suppliers[0].supplier_id
+        session.add(PlannedSupplier(plan_id=plan.id, supplier_key=supplier, minerals=["Tin"], parts=["A-1"]))
     p = page
     await p.goto(f"{live.base}/?scope=team")
     await p.fill("input[name=email]", "analyst@company.test")
@@ -47,4 +46,7 @@ async def test_customer_requests_and_the_annual_report_in_the_browser(live: Live
     await p.goto(f"{live.base}/reports/annual?fy=2026")
     await expect(p.locator("table.annual")).to_contain_text("3 of 9 parts")
     await expect(p.locator("table.annual")).to_contain_text("% of smelters/refiners RMI conformant")
+    await assert_accessible(p)
+    await p.goto(f"{live.base}/cases/{case.id}")  # the case says what its supplier is asked about
+    await expect(p.locator("#planned")).to_contain_text("Tin")
     await assert_accessible(p)

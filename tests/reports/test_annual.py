@@ -10,10 +10,14 @@ import openpyxl
 import pytest
 from campaign_kit import Builder, World, add_campaign, filling
 from emrt_kit import add_emrt_campaign
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from cli.main import app
+from models.campaign import Campaign
 from models.scope_plan import PlannedSupplier, ScopePlan
+from models.supplier import Supplier
+from models.survey import Survey
 from reports.annual_export import PUBLISHED
 
 runner = CliRunner()
@@ -117,3 +121,23 @@ def test_a_year_without_campaigns_is_a_clear_error(world: World) -> None:
         app, ["report", "annual", "--data-dir", str(world.store.parent), "--fiscal-year", "2019"]
     )
     assert result.exit_code == 1 and "no campaign for FY2019" in result.output
+
+
+def test_a_planned_case_shows_the_minerals_its_supplier_is_asked_about(world: World, tmp_path: Path) -> None:
+    add_planned_year(world, tmp_path)
+    add_emrt_campaign(world, Builder(world.session, world.store, tmp_path))  # a campaign without a plan
+    rows = world.session.execute(
+        select(Survey.id, Supplier.supplier_id, Campaign.name)
+        .join(Supplier, Supplier.id == Survey.supplier_id)
+        .join(Campaign, Campaign.id == Survey.campaign_id)
+    ).all()
+    shown = {}
+    for case, supplier, campaign in rows:
+        args = ["cases", "show", str(case), "--data-dir", str(world.store.parent)]
+        as_json = runner.invoke(app, [*args, "--json"])
+        assert as_json.exit_code == 0, as_json.output
+        shown[(campaign, supplier)] = json.loads(as_json.output)["planned_minerals"]
+        if supplier == "P1" and campaign == "cmrt-2024":
+            assert "Asked about Tin (the campaign's plan)" in runner.invoke(app, args).output
+    assert shown[("cmrt-2024", "P1")] == ["Tin"] and shown[("cmrt-2024", "P2")] == ["Gold"]
+    assert all(planned == [] for (campaign, _), planned in shown.items() if campaign != "cmrt-2024")
