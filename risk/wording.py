@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from i18n import N_, language_for, text, text_in
+from i18n import N_, NP_, language_for, text, text_in
 
 COVERED_ROW = N_("The smelter {label} is located in {country}, a covered country.")
 COVERED_FACILITY = N_("The smelter {name} is located in {country}, a covered country.")
@@ -84,6 +84,19 @@ _MINERALS = (
     "Lithium",
     "Nickel",
 )
+# The registry's status codes as findings name them (RMI publishes its lists in English only).
+STATUS_WORDS = frozenset(
+    {
+        NP_("rmap-status", "conformant"),
+        NP_("rmap-status", "cross-recognized"),
+        NP_("rmap-status", "active"),
+        NP_("rmap-status", "non-conformant"),
+        NP_("rmap-status", "suspended"),
+        NP_("rmap-status", "not-enrolled"),
+        NP_("rmap-status", "outreach-required"),
+    }
+)
+_PLANT_METAL = re.compile(r"\((" + "|".join(_MINERALS) + r"), ")  # "CID000002 (Tin, Peru)" in a plant list
 _FIELD = re.compile(r"\{(\w+)\}")
 # Arguments that follow another directly: what they look like, so the two are told apart.
 _GROUPS = {"quoted": r'(?: \(".*"\))?', "more": r"(?: and \d+ more)?"}
@@ -118,7 +131,10 @@ def _value(language: str, name: str, value: str) -> str:
         return text(language, N_("; ")).join(translate(part, language, NOTES) for part in value.split("; "))
     if name in ("more", "plants"):
         plants = translate(value, language, (NOTE_MORE,)) if name == "more" else value
+        plants = _PLANT_METAL.sub(lambda m: f"({text_in(language, 'mineral', m[1])}, ", plants)
         return plants.replace(NOTE_NO_COUNTRY, text(language, NOTE_NO_COUNTRY))
+    if name == "status" and value in STATUS_WORDS:
+        return text_in(language, "rmap-status", value)
     return _argument(language, value)
 
 
