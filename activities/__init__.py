@@ -46,6 +46,7 @@ def build_activities(
         password=settings.smtp_password,
     )
     links = LinkSigner(settings.upload_secret, settings.public_base_url)
+    email_queue = settings.resolved_email_task_queue()
     email = EmailActivities(sessions, smtp, links, executor=executor)
     return activities_of(
         RecordActivities(sessions, executor),
@@ -62,12 +63,12 @@ def build_activities(
             max_upload_bytes=settings.max_upload_bytes,
             in_flight=settings.campaign_in_flight,
             search_attributes=search_attributes,
-            email_queue=settings.resolved_email_task_queue(),
+            email_queue=email_queue,
             executor=executor,
             email=email,
             email_per_second=settings.email_per_second if sends_email else 0,
         ),
-        CorrectiveActivities(sessions, Path(settings.data_dir) / "actions.json", executor),
+        CorrectiveActivities(sessions, Path(settings.data_dir) / "actions.json", executor, email_queue),
         RefreshActivities(
             sessions,
             settings.resolved_risk_config(),
@@ -76,9 +77,13 @@ def build_activities(
             base_url=settings.public_base_url,
         ),
         OutreachActivities(
-            sessions, Notices(sessions, smtp), executor=executor, risk_config=settings.resolved_risk_config()
+            sessions,
+            Notices(sessions, smtp),
+            executor=executor,
+            risk_config=settings.resolved_risk_config(),
+            email_queue=email_queue,
         ),
-        RegistryImportActivities(sessions, settings.resolved_risk_config(), executor),
+        RegistryImportActivities(sessions, settings.resolved_risk_config(), executor, email_queue),
         WebhookActivities(sessions, executor),
     )
 

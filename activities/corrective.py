@@ -41,8 +41,13 @@ class CorrectiveActivities:
     """Writes corrective actions; the session factory and the due-date configuration are injected."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], config: Path | None = None, executor: Executor | None = None
+        self,
+        sessions: sessionmaker[Session],
+        config: Path | None = None,
+        executor: Executor | None = None,
+        email_queue: str | None = None,
     ) -> None:
+        self._email_queue = email_queue  # where the outreach it starts sends its letters
         self._sessions = sessions
         self.sessions = sessions  # the activities of a registry refresh share them (activities_of)
         self._blocking = Blocking(executor)
@@ -56,7 +61,9 @@ class CorrectiveActivities:
         client, queue = activity.client(), activity.info().task_queue
         for cid in await self._blocking(self.not_conformant, req.file_id):
             reason = f"a not-conformant finding on case {req.survey_id}"
-            await engage(client, queue, OutreachInput(smelter_id=cid, reason=reason))
+            await engage(
+                client, queue, OutreachInput(smelter_id=cid, reason=reason, email_queue=self._email_queue)
+            )
         return plans
 
     def not_conformant(self, file_id: int) -> list[str]:

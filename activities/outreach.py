@@ -138,9 +138,11 @@ class OutreachActivities:
         follow_ups: int = 3,
         executor: Executor | None = None,
         risk_config: Path | None = None,
+        email_queue: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._notices = notices
+        self._email_queue = email_queue  # where the outreach workflows send their letters
         self._every = follow_up_every
         self._follow_ups = follow_ups
         self._risk_config = risk_config  # active_outreach_days: Active this long without conformance
@@ -169,6 +171,7 @@ class OutreachActivities:
             follow_ups=self._follow_ups,
             reason=reason,
             ends_on=list(ends_on),
+            email_queue=self._email_queue,
         )
 
     def plan(

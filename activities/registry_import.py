@@ -38,10 +38,12 @@ class RegistryImportActivities:
         sessions: sessionmaker[Session],
         risk_config: Path | None = None,
         executor: Executor | None = None,
+        email_queue: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._risk_config = risk_config
         self._blocking = Blocking(executor)
+        self._email_queue = email_queue  # passed on to the refresh, whose digest is email
 
     @activity.defn(name=RefreshActivity.IMPORT_NEWEST)
     async def import_newest(self, ask: ImportNewest) -> ImportedList:
@@ -66,4 +68,9 @@ class RegistryImportActivities:
                 )
             record = risk.import_file(session, found, None, config, actor="schedule").record
             refresh = refresh_workflow_id(record) if record.kind == "status-list" else None
-            return ImportedList(import_id=record.id, file_name=found.name, refresh_workflow_id=refresh)
+            return ImportedList(
+                import_id=record.id,
+                file_name=found.name,
+                refresh_workflow_id=refresh,
+                email_queue=self._email_queue,
+            )

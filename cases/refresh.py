@@ -26,12 +26,12 @@ def refresh_workflow_id(record: RegistryImport) -> str:
     return f"registry-refresh-{record.as_of.isoformat()}-{record.id}"
 
 
-async def start_refresh(client: Client, task_queue: str, record: RegistryImport) -> str:
+async def start_refresh(client: Client, task_queue: str, email_queue: str, record: RegistryImport) -> str:
     """Start the refresh of a status-list import (a running one is kept); returns its workflow id."""
     workflow_id = refresh_workflow_id(record)
     await client.start_workflow(
         REFRESH_WORKFLOW,
-        RefreshInput(import_id=record.id),
+        RefreshInput(import_id=record.id, email_queue=email_queue),
         id=workflow_id,
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

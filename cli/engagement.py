@@ -113,7 +113,12 @@ def start(
         client = await connect(settings)
         await client.start_workflow(
             "OutreachWorkflow",
-            OutreachInput(smelter_id=cid, reason=reason, started_by=acting(by)),
+            OutreachInput(
+                smelter_id=cid,
+                reason=reason,
+                started_by=acting(by),
+                email_queue=settings.resolved_email_task_queue(),
+            ),
             id=f"outreach-{cid}",
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

@@ -25,7 +25,7 @@ async def _start(settings: Settings, record: RegistryImport, timeout: float = 10
     from worker.client import connect
 
     client = await connect(settings, timeout=dt.timedelta(seconds=timeout))
-    return await start_refresh(client, settings.task_queue, record)
+    return await start_refresh(client, settings.task_queue, settings.resolved_email_task_queue(), record)
 
 
 def start_after_import(settings: Settings, record: RegistryImport) -> None:

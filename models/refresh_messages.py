@@ -29,6 +29,7 @@ class RefreshInput(Message):
     import_id: int
     page_size: int = Field(default=200, ge=1, le=2000)
     pages_per_run: int = Field(default=20, ge=1, le=200)  # then continue as new: the history stays small
+    email_queue: str | None = None  # task queue of the digest emails; None: the workflow's own
     after: int = 0
     examined: int = 0
     changed: int = 0
@@ -88,6 +89,7 @@ class OutreachInput(Message):
     reason: str = ""
     started_by: str = "system"
     ends_on: list[str] = ["conformant", "cross-recognized", "active"]  # statuses that end it
+    email_queue: str | None = None  # task queue of the letters; None: the workflow's own
 
 
 class OutreachNote(Message):
@@ -157,3 +159,4 @@ class ImportedList(Message):
     file_name: str | None = None
     refresh_workflow_id: str | None = None
     note: str = ""
+    email_queue: str | None = None  # the refresh's digest email goes there (None: the workflow's own queue)

@@ -20,6 +20,7 @@ from activities import build_activities
 from cases.webhooks import has_webhooks, start_dispatcher
 from models.db import make_engine, prepare_schema, session_factory
 from models.enums import ActivityName
+from models.refresh_messages import RefreshActivity
 from models.settings import Settings, SettingsError, parse_duration
 from worker.client import connect, metrics_address, worker_runtime
 from worker.logs import loggable
@@ -30,7 +31,11 @@ log = logging.getLogger("minerals.worker")
 SHUTDOWN_MARGIN = timedelta(seconds=30)  # beyond the activities' grace time, for the SDK to wind down
 
 QUEUES = ("all", "workflows", "email")
-EMAIL_ACTIVITIES = frozenset({ActivityName.SEND_EMAIL.value})
+# What sends email, so the email worker (rate-limited by the server) runs it; still registered on the main
+# queue for runs started before their input named the email queue.
+EMAIL_ACTIVITIES = frozenset(
+    {ActivityName.SEND_EMAIL.value, RefreshActivity.OUTREACH_STEP.value, RefreshActivity.SEND_DIGESTS.value}
+)
 
 
 def database(settings: Settings, queues: str = "all") -> sessionmaker[Session]:

@@ -123,6 +123,7 @@ class OutreachWorkflow:
             await workflow.execute_activity(
                 RefreshActivity.OUTREACH_STEP,
                 ask,
+                task_queue=self._inp.email_queue,
                 start_to_close_timeout=EMAIL.timeout,
                 retry_policy=EMAIL.retry,
             )

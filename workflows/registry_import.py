@@ -27,7 +27,7 @@ class RegistryImportWorkflow:
         if done.import_id is not None and done.refresh_workflow_id:
             await workflow.execute_child_workflow(
                 RegistryRefreshWorkflow.run,
-                RefreshInput(import_id=done.import_id),
+                RefreshInput(import_id=done.import_id, email_queue=done.email_queue),
                 id=done.refresh_workflow_id,
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
             )

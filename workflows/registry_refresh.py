@@ -70,6 +70,7 @@ class RegistryRefreshWorkflow:
         await workflow.execute_activity(
             RefreshActivity.SEND_DIGESTS,
             result,
+            task_queue=inp.email_queue,
             start_to_close_timeout=EMAIL.timeout,
             retry_policy=EMAIL.retry,
         )

@@ -3,18 +3,21 @@ cadence, notes, and a close by staff with its outcome."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
 from refresh_kit import import_list, status_list
 from sqlalchemy import select
 from survey_kit import Kit, complete_filling, until, workbook
+from temporalio.worker import Worker
 
 from models.audit import AuditEvent
 from models.enums import Stage
 from models.messages import Cadence
 from models.outreach import Outreach, SmelterContact
 from models.refresh_messages import OutreachInput, OutreachNote
+from worker.main import is_email
 from workflows import OutreachWorkflow, SurveyWorkflow
 
 DAY = dt.timedelta(days=1)
@@ -93,3 +96,29 @@ async def test_an_upload_naming_a_non_conformant_smelter_engages_it_once(kit: Ki
         again = kit.upload(inp.survey_id, workbook(complete_filling(today)), "cmrt-v2.xlsx")
         await handle.execute_update(SurveyWorkflow.submit_upload, again)  # names it again
     assert _state(kit, "CID000001") == "closed"  # staff's decision stands: one more case is no new status
+
+
+async def test_an_outreach_letter_waits_for_the_rate_limited_email_worker(kit: Kit) -> None:
+    email_queue = f"{kit.task_queue}-email"
+    with kit.sessions.begin() as session:
+        session.add(
+            SmelterContact(smelter_id="CID000003", name="W Sales", email="w@smelter.test", language="en")
+        )
+    kit.tracked.append("outreach-CID000003")
+    async with kit.worker():
+        handle = await kit.client.start_workflow(
+            OutreachWorkflow.run,
+            OutreachInput(smelter_id="CID000003", reason="by hand", email_queue=email_queue),
+            id="outreach-CID000003",
+            task_queue=kit.task_queue,
+        )
+        await until(lambda: _state(kit, "CID000003") is not None, "the outreach recorded")
+        await asyncio.sleep(1)
+        assert kit.smtp.kinds() == []  # no worker serves the email queue yet: the letter waits there
+        assert (await handle.query(OutreachWorkflow.state)).letters == 0
+        emails = [fn for fn in kit.activities() if is_email(fn)]
+        async with Worker(kit.client, task_queue=email_queue, activities=emails):
+            await until(
+                lambda: kit.smtp.kinds() == ["outreach-letter"], "the letter, sent by the email worker"
+            )
+    assert kit.smtp.messages[0]["To"] == "w@smelter.test"
