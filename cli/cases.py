@@ -16,9 +16,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.filestore import TooLarge, store_upload
 from cases.action_view import actions_of_case, filter_cases
-from cases.case_view import case_detail, case_query, case_row, email_state
+from cases.case_view import case_detail, case_query, case_row, email_state, iso
 from cases.dates import parse_due
 from cases.gateway import Gateway, NotStarted, Refused, WorkflowUnavailable
+from cases.stalled import FIRST_ATTEMPTS, StalledRun, stalled_runs
 from cases.start import not_started
 from cli.context import By, DataDir, Json, acting, fail, hint, out, run, say, sessions, settings_for
 from cli.smelters import risk_config
@@ -282,6 +283,36 @@ def submit(
     if outcome.issue_count:
         see = hint(settings, f"minerals cases show {case}")
         say(f"See the issues with: {see}")
+
+
+@app.command()
+def stalled(
+    attempts: Annotated[
+        int, typer.Option("--attempts", min=2, help="Report a workflow task from this attempt on.")
+    ] = FIRST_ATTEMPTS,
+    as_json: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Workflows no worker moves on: their workflow task keeps failing or timing out; exit 1 when any."""
+    settings = settings_for(data_dir)
+
+    async def scan() -> list[StalledRun]:
+        return await stalled_runs(await connect(settings), settings.task_queue, attempts)
+
+    found = run(scan(), settings)
+    if as_json:
+        typer.echo(json.dumps([s.to_dict() for s in found], indent=2))
+    elif not found:
+        say(f"No workflow of queue {settings.task_queue} is on workflow task attempt {attempts} or later.")
+    else:
+        table = wrapping_table("workflow", "type", "attempts", "state", "since")
+        for s in found:
+            table.add_row(s.workflow_id, s.workflow_type, str(s.attempts), s.state, iso(s.since) or "")
+        out.print(table)
+        say("Each one's history in the Temporal UI says why. A task that keeps timing out ('started') on")
+        say("a healthy-looking worker is held in its cache: restart that worker. One that fails needs a fix.")
+    if found:
+        raise typer.Exit(1)
 
 
 async def _signal(settings: Settings, workflow_id: str, signal: Any, arg: Any) -> None:
