@@ -56,6 +56,7 @@ PAUSE_REMINDERS = "pause-reminders"  # staff can hold a case's reminders and res
 # survey costs one task-queue round trip less (bench_campaign.py).
 REQUEST_LOCAL = "request-local"
 REGISTRY_REFRESH = "registry-refresh"  # a registry refresh's new assessment opens and resolves actions
+UPLOAD_AFTER_REOPEN = "upload-after-reopen"  # an upload sent with a reopen waits for the reopening
 SETTLED = frozenset({ActionStatus.RESOLVED, ActionStatus.ACCEPTED})
 JUDGED = frozenset({Stage.ACCEPTED, Stage.RISK_FOUND})  # the stages a registry refresh judges again
 _CLOSED = "this case is {}: it takes no upload unless staff reopen it"
@@ -226,7 +227,9 @@ class SurveyWorkflow:
             raise ApplicationError("an upload for this case is already being checked", type="Busy")
         self._busy = True
         self._failed.pop(upload.file_id, None)  # a file we failed to check may be offered again
-        if self._reopen is not None:  # staff reopened the case a moment ago: the run loop applies it first
+        # Staff reopened the case a moment ago: the run loop applies it first (runs before the patch
+        # took an upload with a reopen pending at once).
+        if self._reopen is not None and workflow.patched(UPLOAD_AFTER_REOPEN):
             await workflow.wait_condition(lambda: self._reopen is None)
             if self._moved_on():
                 self._busy = False
