@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
+from action_rows import add_campaign, add_case_with_action
 from typer.testing import CliRunner
 
 from cli.main import app
-from models.campaign import Campaign
 from models.corrective import CorrectiveAction
 from models.db import make_engine, prepare_schema, session_factory
-from models.files import StoredFile
 from models.supplier import Supplier
-from models.survey import Survey
 
 runner = CliRunner()
 CASE = 12
@@ -28,50 +25,19 @@ def data_dir(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
     engine = make_engine(database_url)
     prepare_schema(engine)
     with session_factory(engine).begin() as session:
-        campaign = Campaign(
-            name="C1",
-            template="CMRT",
-            due_date=dt.date(2027, 3, 31),
-            reminder_every="14d",
-            reminders=2,
-            escalation_after="7d",
-        )
-        session.add(campaign)
-        session.flush()
+        campaign = add_campaign(session)
         for case, status in ((CASE, "accepted"), (CASE + 1, "open")):
             supplier = Supplier(
                 supplier_id=f"S{case}", name=f"Supplier {case}", email=f"s{case}@supplier.test"
             )
-            session.add(supplier)
-            session.flush()
-            session.add(
-                Survey(
-                    id=case,
-                    campaign_id=campaign.id,
-                    supplier_id=supplier.id,
-                    workflow_id=f"survey-C1-S{case}",
-                    due_at=dt.datetime(2027, 3, 31),
-                )
+            action = CorrectiveAction(
+                kind="policy",
+                group_key="policy",
+                severity="medium",
+                required_outcome="A policy.",
+                status=status,
             )
-            session.flush()
-            stored = StoredFile(
-                survey_id=case, sha256="0" * 64, size=1, path=f"{case}.xlsx", original_name="a.xlsx"
-            )
-            session.add(stored)
-            session.flush()
-            session.add(
-                CorrectiveAction(
-                    survey_id=case,
-                    n=1,
-                    workflow_id=f"capa-C1-S{case}-1",
-                    kind="policy",
-                    group_key="policy",
-                    severity="medium",
-                    required_outcome="A policy.",
-                    status=status,
-                    opened_file_id=stored.id,
-                )
-            )
+            add_case_with_action(session, campaign, supplier, action, survey_id=case)
     engine.dispose()
     return str(tmp_path / "data")
 

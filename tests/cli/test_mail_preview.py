@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import pytest
+from action_rows import add_campaign, add_case_with_action
 from typer.testing import CliRunner
 
 from cli.main import app
 from i18n import available
-from models.campaign import Campaign
 from models.corrective import CorrectiveAction
 from models.db import make_engine, prepare_schema, session_factory
 from models.enums import EmailKind
-from models.files import StoredFile
 from models.supplier import Supplier
-from models.survey import Survey
 from risk import wording as w
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "i18n"))
@@ -58,43 +55,14 @@ def stored_case(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPat
     engine = make_engine(database_url)
     prepare_schema(engine)
     with session_factory(engine).begin() as session:
-        campaign = Campaign(
-            name="C1",
-            template="CMRT",
-            due_date=dt.date(2027, 3, 31),
-            reminder_every="14d",
-            reminders=2,
-            escalation_after="7d",
-        )
         supplier = Supplier(supplier_id="S1", name="Supplier One", email="s1@supplier.test", language="ja")
-        session.add_all([campaign, supplier])
-        session.flush()
-        survey = Survey(
-            campaign_id=campaign.id,
-            supplier_id=supplier.id,
-            workflow_id="survey-C1-S1",
-            due_at=dt.datetime(2027, 3, 31),
+        action = CorrectiveAction(
+            kind="sourcing-policy",
+            group_key="sourcing-policy",
+            severity="high",
+            required_outcome=w.OUTCOMES[4],
         )
-        session.add(survey)
-        session.flush()
-        stored = StoredFile(
-            survey_id=survey.id, sha256="0" * 64, size=1, path="a.xlsx", original_name="a.xlsx"
-        )
-        session.add(stored)
-        session.flush()
-        session.add(
-            CorrectiveAction(
-                survey_id=survey.id,
-                n=1,
-                workflow_id="capa-C1-S1-1",
-                kind="sourcing-policy",
-                group_key="sourcing-policy",
-                severity="high",
-                required_outcome=w.OUTCOMES[4],
-                opened_file_id=stored.id,
-            )
-        )
-        return survey.id
+        return add_case_with_action(session, add_campaign(session), supplier, action)
 
 
 def test_a_stored_case_previews_in_its_supplier_language_or_the_one_asked(stored_case: int) -> None:
